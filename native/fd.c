@@ -1,0 +1,138 @@
+/* File-descriptor syscalls for io.jmux.Fd: pipe2, read, write, close, fcntl,
+ * and the fd number behind java.io/java.nio objects. */
+#include "jmux.h"
+#include "io_jmux_Fd.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Both fds in one long (read end low, write end high), or -errno. */
+JNIEXPORT jlong JNICALL Java_io_jmux_Fd_pipe20(JNIEnv *env, jclass cls, jint flags) {
+    (void) env;
+    (void) cls;
+    int fds[2];
+    if (pipe2(fds, flags) < 0) {
+        return -errno;
+    }
+    return ((jlong) fds[1] << 32) | (jlong) (uint32_t) fds[0];
+}
+
+/* Direct buffers: Java checked position + length against the capacity. */
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_readBuffer(JNIEnv *env, jclass cls, jint fd,
+                                                  jobject buffer, jint position, jint length) {
+    (void) cls;
+    char *base = (*env)->GetDirectBufferAddress(env, buffer);
+    if (base == NULL) {
+        return -EFAULT;
+    }
+    ssize_t r = read(fd, base + position, (size_t) length);
+    return (jint) JMUX_RESULT(r);
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeBuffer(JNIEnv *env, jclass cls, jint fd,
+                                                   jobject buffer, jint position, jint length) {
+    (void) cls;
+    char *base = (*env)->GetDirectBufferAddress(env, buffer);
+    if (base == NULL) {
+        return -EFAULT;
+    }
+    ssize_t r = write(fd, base + position, (size_t) length);
+    return (jint) JMUX_RESULT(r);
+}
+
+/*
+ * Heap arrays go through a C buffer rather than Get/ReleasePrimitiveArrayCritical:
+ * a read or write on a blocking fd may sleep for ever, and holding a critical
+ * region that long stalls the garbage collector. Java caps length at
+ * Fd.HEAP_TRANSFER_MAX, so a short transfer is the same partial result the
+ * kernel may give anyway.
+ */
+#define STACK_BUFFER 8192
+
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_readArray(JNIEnv *env, jclass cls, jint fd,
+                                                 jbyteArray array, jint offset, jint length) {
+    (void) cls;
+    char stack[STACK_BUFFER];
+    char *buf = length <= STACK_BUFFER ? stack : malloc((size_t) length);
+    if (buf == NULL) {
+        return -ENOMEM;
+    }
+    ssize_t r = read(fd, buf, (size_t) length);
+    jint result = (jint) JMUX_RESULT(r);
+    if (r > 0) {
+        (*env)->SetByteArrayRegion(env, array, offset, (jsize) r, (const jbyte *) buf);
+    }
+    if (buf != stack) {
+        free(buf);
+    }
+    return result;
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeArray(JNIEnv *env, jclass cls, jint fd,
+                                                  jbyteArray array, jint offset, jint length) {
+    (void) cls;
+    char stack[STACK_BUFFER];
+    char *buf = length <= STACK_BUFFER ? stack : malloc((size_t) length);
+    if (buf == NULL) {
+        return -ENOMEM;
+    }
+    (*env)->GetByteArrayRegion(env, array, offset, length, (jbyte *) buf);
+    ssize_t r = write(fd, buf, (size_t) length);
+    jint result = (jint) JMUX_RESULT(r);
+    if (buf != stack) {
+        free(buf);
+    }
+    return result;
+}
+
+/* Linux releases the fd even when close() reports EINTR or EIO, so Java never
+ * retries a close. */
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_close0(JNIEnv *env, jclass cls, jint fd) {
+    (void) env;
+    (void) cls;
+    int r = close(fd);
+    return JMUX_RESULT(r);
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_fcntl0(JNIEnv *env, jclass cls, jint fd, jint cmd,
+                                              jint arg) {
+    (void) env;
+    (void) cls;
+    int r = fcntl(fd, cmd, arg);
+    return JMUX_RESULT(r);
+}
+
+/*
+ * The fd number inside a java.io.FileDescriptor (private field "fd") or a
+ * java.nio SelectableChannel (sun.nio.ch.SelChImpl.getFDVal()). JNI reads
+ * them without the module system's access checks, so no --add-opens is
+ * needed. Called once per object, off the hot path; returns -1 when the
+ * object has no such member.
+ */
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_fileDescriptorFd(JNIEnv *env, jclass cls, jobject fdObj) {
+    (void) cls;
+    jclass type = (*env)->GetObjectClass(env, fdObj);
+    jfieldID field = (*env)->GetFieldID(env, type, "fd", "I");
+    if (field == NULL) {
+        (*env)->ExceptionClear(env);
+        return -1;
+    }
+    return (*env)->GetIntField(env, fdObj, field);
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_Fd_channelFd(JNIEnv *env, jclass cls, jobject channel) {
+    (void) cls;
+    jclass type = (*env)->GetObjectClass(env, channel);
+    jmethodID method = (*env)->GetMethodID(env, type, "getFDVal", "()I");
+    if (method == NULL) {
+        (*env)->ExceptionClear(env);
+        return -1;
+    }
+    jint fd = (*env)->CallIntMethod(env, channel, method);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return -1;
+    }
+    return fd;
+}

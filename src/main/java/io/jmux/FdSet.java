@@ -1,0 +1,206 @@
+package io.jmux;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * An off-heap {@code fd_set}: a bitmap of fd numbers, as {@code select(2)} reads and
+ * writes it. Bit {@code fd} lives in native-endian long {@code fd / 64}, bit
+ * {@code fd % 64} — the layout of glibc's {@code __fds_bits}.
+ *
+ * <pre>{@code
+ * typedef struct { long fds_bits[FD_SETSIZE / (8 * sizeof(long))]; } fd_set;
+ * }</pre>
+ *
+ * <p>{@link #FD_SETSIZE} (1024) is glibc's size for a stack {@code fd_set}; the kernel
+ * itself reads as many bits as {@code nfds} asks for. An FdSet may therefore be created
+ * with any capacity (rounded up to a multiple of 64), and fds past 1024 work.
+ *
+ * <p>The memory belongs to this object. {@link #close()} makes every later use throw
+ * {@link IllegalStateException}; the memory itself is released by the garbage collector
+ * once no call in flight can still be using it, so a racing {@code select} never
+ * touches freed memory. Not thread-safe: guard concurrent modification yourself.
+ */
+public final class FdSet implements AutoCloseable {
+    /** glibc's {@code FD_SETSIZE}: the capacity of {@link #FdSet()}. */
+    public static final int FD_SETSIZE = Native.constant("FD_SETSIZE");
+
+    /** The largest capacity accepted: the largest int that is a multiple of 64. */
+    public static final int MAX_CAPACITY = Integer.MAX_VALUE & ~63;
+
+    private final int capacity;
+    private final int words;
+    final long address;
+    private ByteBuffer buffer; // null once closed
+
+    /** An empty set of {@link #FD_SETSIZE} bits, like {@code fd_set} in C. */
+    public FdSet() {
+        this(FD_SETSIZE);
+    }
+
+    /**
+     * An empty set that can hold fds {@code 0 .. capacity-1}, capacity rounded up to a
+     * multiple of 64 bits.
+     *
+     * @throws IllegalArgumentException if capacity is not in {@code 1 ..} {@link #MAX_CAPACITY}
+     */
+    public FdSet(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("FdSet capacity must be 1.." + MAX_CAPACITY
+                    + ", got " + capacity);
+        }
+        this.words = (capacity + 63) >>> 6;
+        this.capacity = words << 6;
+        this.buffer = ByteBuffer.allocateDirect(words * 8).order(ByteOrder.nativeOrder());
+        this.address = Native.addressOf(buffer);
+    }
+
+    /** How many fds this set can hold: fds {@code 0 .. capacity()-1}. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** {@code FD_SET(fd, set)}. */
+    public void set(int fd) {
+        ByteBuffer b = buffer(fd);
+        int i = (fd >>> 6) << 3;
+        b.putLong(i, b.getLong(i) | (1L << fd));
+    }
+
+    /** {@code FD_CLR(fd, set)}. */
+    public void clear(int fd) {
+        ByteBuffer b = buffer(fd);
+        int i = (fd >>> 6) << 3;
+        b.putLong(i, b.getLong(i) & ~(1L << fd));
+    }
+
+    /** {@code FD_ISSET(fd, set)}. */
+    public boolean isSet(int fd) {
+        ByteBuffer b = buffer(fd);
+        return (b.getLong((fd >>> 6) << 3) & (1L << fd)) != 0;
+    }
+
+    /** {@code FD_ZERO(set)}: clears every bit. */
+    public void zero() {
+        ByteBuffer b = buffer();
+        for (int i = 0; i < words; i++) {
+            b.putLong(i << 3, 0L);
+        }
+    }
+
+    /**
+     * Makes this set equal to {@code source} (bits past {@code source}'s capacity are
+     * cleared). The allocation-free way to restore an interest set before each
+     * {@code select}, which overwrites its arguments.
+     */
+    public void copyFrom(FdSet source) {
+        ByteBuffer dst = buffer();
+        ByteBuffer src = source.buffer();
+        int n = Math.min(words, source.words);
+        for (int i = 0; i < n; i++) {
+            dst.putLong(i << 3, src.getLong(i << 3));
+        }
+        for (int i = n; i < words; i++) {
+            dst.putLong(i << 3, 0L);
+        }
+    }
+
+    /**
+     * The lowest fd {@code >= fromFd} whose bit is set, or -1 if none: scans 64 fds per
+     * step, so iterating the ready fds of a large set costs O(capacity / 64).
+     */
+    public int nextSetBit(int fromFd) {
+        ByteBuffer b = buffer();
+        if (fromFd < 0) {
+            throw new IllegalArgumentException("fromFd < 0: " + fromFd);
+        }
+        if (fromFd >= capacity) {
+            return -1;
+        }
+        int w = fromFd >>> 6;
+        long word = b.getLong(w << 3) & (-1L << fromFd);
+        while (true) {
+            if (word != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(word);
+            }
+            if (++w == words) {
+                return -1;
+            }
+            word = b.getLong(w << 3);
+        }
+    }
+
+    /** The number of fds set. */
+    public int count() {
+        ByteBuffer b = buffer();
+        int n = 0;
+        for (int i = 0; i < words; i++) {
+            n += Long.bitCount(b.getLong(i << 3));
+        }
+        return n;
+    }
+
+    /** False once {@link #close()} has been called. */
+    public boolean isOpen() {
+        return buffer != null;
+    }
+
+    /** Releases the set; later use throws {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        buffer = null;
+    }
+
+    /** The buffer, or ISE if closed; callers keep it in a local across a native call. */
+    ByteBuffer buffer() {
+        ByteBuffer b = buffer;
+        if (b == null) {
+            throw new IllegalStateException("FdSet is closed");
+        }
+        return b;
+    }
+
+    private ByteBuffer buffer(int fd) {
+        ByteBuffer b = buffer();
+        if (fd < 0 || fd >= capacity) {
+            throw new IllegalArgumentException(fd < 0 ? "negative fd: " + fd
+                    : "fd " + fd + " is beyond this FdSet's capacity " + capacity
+                    + (capacity == FD_SETSIZE ? " (FD_SETSIZE)" : "")
+                    + "; create it with new FdSet(" + (fd + 1) + ") or larger");
+        }
+        return b;
+    }
+
+    /**
+     * After {@code select} returned {@code ready >= 0}: clears bits the kernel did not
+     * write. The kernel clamps nfds to the size of the process's fd table and leaves the
+     * bits of higher fd numbers as they were, so a closed fd number there would look
+     * ready. The kernel writes whole longs from fd 0 upward and sets exactly
+     * {@code ready} bits in total, so every word after the one where the running count
+     * reaches {@code ready} holds only stale bits.
+     */
+    static void clearUnreported(int ready, int nfds, ByteBuffer r, ByteBuffer w, ByteBuffer x) {
+        int words = (nfds + 63) >>> 6;
+        int seen = 0;
+        int i = 0;
+        while (seen < ready && i < words) {
+            seen += bits(r, i) + bits(w, i) + bits(x, i);
+            i++;
+        }
+        for (; i < words; i++) {
+            zeroWord(r, i);
+            zeroWord(w, i);
+            zeroWord(x, i);
+        }
+    }
+
+    private static int bits(ByteBuffer b, int word) {
+        return b == null ? 0 : Long.bitCount(b.getLong(word << 3));
+    }
+
+    private static void zeroWord(ByteBuffer b, int word) {
+        if (b != null && b.getLong(word << 3) != 0) {
+            b.putLong(word << 3, 0L);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.jmux;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The loaded library and the constants it reports. Every flag value, errno number and
+ * struct layout used in Java is read from the C headers through {@link #constant} when
+ * the owning class initialises, so none is typed by hand.
+ */
+final class Native {
+    /** Must equal JMUX_ABI_VERSION in native/jmux.h. */
+    private static final int ABI_VERSION = 1;
+
+    private static final Throwable LOAD_FAILURE;
+    private static final Map<String, Long> CONSTANTS = new HashMap<>();
+
+    static {
+        Throwable failure = null;
+        try {
+            NativeLibrary.load();
+            int abi = abiVersion();
+            if (abi != ABI_VERSION) {
+                throw new UnsatisfiedLinkError("jmux: libjmux.so has ABI version " + abi
+                        + " but these classes need " + ABI_VERSION + "; the library and the jar"
+                        + " come from different builds");
+            }
+            parseConstants(constants());
+        } catch (Throwable t) {
+            failure = t;
+        }
+        LOAD_FAILURE = failure;
+    }
+
+    private Native() {}
+
+    private static void parseConstants(String table) {
+        if (table == null) {
+            throw new UnsatisfiedLinkError("jmux: the native constant table overflowed its buffer");
+        }
+        for (String line : table.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                CONSTANTS.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+            }
+        }
+    }
+
+    /** Throws the load failure, if any, as an UnsatisfiedLinkError. */
+    static void ensureLoaded() {
+        if (LOAD_FAILURE != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(
+                    "jmux native library unavailable: " + LOAD_FAILURE.getMessage());
+            e.initCause(LOAD_FAILURE);
+            throw e;
+        }
+    }
+
+    static Throwable loadFailure() {
+        return LOAD_FAILURE;
+    }
+
+    /** The value of a C constant, as reported by the library. */
+    static int constant(String name) {
+        long value = longConstant(name);
+        if (value != (int) value) {
+            throw new IllegalStateException("jmux: constant " + name + " = " + value
+                    + " does not fit an int");
+        }
+        return (int) value;
+    }
+
+    static long longConstant(String name) {
+        ensureLoaded();
+        Long value = CONSTANTS.get(name);
+        if (value == null) {
+            throw new UnsatisfiedLinkError("jmux: libjmux.so reports no constant " + name);
+        }
+        return value;
+    }
+
+    /** Every constant whose name starts with {@code prefix}, prefix removed. */
+    static Map<String, Long> constantsWithPrefix(String prefix) {
+        ensureLoaded();
+        Map<String, Long> out = new HashMap<>();
+        CONSTANTS.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** Start address of a direct buffer; 0 if the buffer is not direct. */
+    static long addressOf(ByteBuffer directBuffer) {
+        long address = bufferAddress(directBuffer);
+        if (address == 0) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return address;
+    }
+
+    static native int abiVersion();
+
+    private static native String constants();
+
+    static native String strerror(int errno);
+
+    private static native long bufferAddress(ByteBuffer buffer);
+
+    static native int noop(int value);
+}

@@ -1,0 +1,289 @@
+package io.jmux;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * TCP/IP and Unix socket syscalls on plain fds — {@code socket}, {@code socketpair},
+ * {@code setsockopt}, {@code bind}, {@code listen}, {@code accept4}, {@code connect},
+ * {@code getsockname}, {@code getpeername}, {@code shutdown} — for driving the readiness
+ * APIs without java.nio. IPv4 and IPv6.
+ *
+ * <p><b>Would-block is a result.</b> {@link #accept4} returns {@code -EAGAIN} when no
+ * connection is pending on a non-blocking socket, and {@link #connect} returns
+ * {@code -EINPROGRESS} while a non-blocking connect is under way (wait for
+ * {@code EPOLLOUT}, then read {@link #SO_ERROR}). Other failures throw
+ * {@link ErrnoException}.
+ *
+ * @see <a href="https://man7.org/linux/man-pages/man7/socket.7.html">socket(7)</a>
+ */
+public final class Sockets {
+    /** Unix-domain sockets (for {@link #socketpair}). */
+    public static final int AF_UNIX = Native.constant("AF_UNIX");
+    /** IPv4. */
+    public static final int AF_INET = Native.constant("AF_INET");
+    /** IPv6. */
+    public static final int AF_INET6 = Native.constant("AF_INET6");
+    /** Byte stream (TCP for AF_INET/AF_INET6). */
+    public static final int SOCK_STREAM = Native.constant("SOCK_STREAM");
+    /** Datagrams (UDP for AF_INET/AF_INET6). */
+    public static final int SOCK_DGRAM = Native.constant("SOCK_DGRAM");
+    /** Sequenced packets (AF_UNIX). */
+    public static final int SOCK_SEQPACKET = Native.constant("SOCK_SEQPACKET");
+    /** Type flag: create the socket non-blocking. Also an {@link #accept4} flag. */
+    public static final int SOCK_NONBLOCK = Native.constant("SOCK_NONBLOCK");
+    /** Type flag: close-on-exec. Also an {@link #accept4} flag. */
+    public static final int SOCK_CLOEXEC = Native.constant("SOCK_CLOEXEC");
+    /** Socket-level option level. */
+    public static final int SOL_SOCKET = Native.constant("SOL_SOCKET");
+    /** Allow bind to a local address in TIME_WAIT. */
+    public static final int SO_REUSEADDR = Native.constant("SO_REUSEADDR");
+    /** Let several sockets bind the same address and port; the kernel spreads connections. */
+    public static final int SO_REUSEPORT = Native.constant("SO_REUSEPORT");
+    /** Read (and clear) the pending error, e.g. the outcome of a non-blocking connect. */
+    public static final int SO_ERROR = Native.constant("SO_ERROR");
+    /** Receive buffer size. */
+    public static final int SO_RCVBUF = Native.constant("SO_RCVBUF");
+    /** Send buffer size. */
+    public static final int SO_SNDBUF = Native.constant("SO_SNDBUF");
+    /** TCP keep-alive probes. */
+    public static final int SO_KEEPALIVE = Native.constant("SO_KEEPALIVE");
+    /** TCP protocol number and option level. */
+    public static final int IPPROTO_TCP = Native.constant("IPPROTO_TCP");
+    /** IPv6 option level. */
+    public static final int IPPROTO_IPV6 = Native.constant("IPPROTO_IPV6");
+    /** Disable Nagle's algorithm. */
+    public static final int TCP_NODELAY = Native.constant("TCP_NODELAY");
+    /** Restrict an AF_INET6 socket to IPv6 only. */
+    public static final int IPV6_V6ONLY = Native.constant("IPV6_V6ONLY");
+    /** {@link #shutdown}: no more receptions. */
+    public static final int SHUT_RD = Native.constant("SHUT_RD");
+    /** {@link #shutdown}: no more transmissions (the peer reads EOF; EPOLLRDHUP there). */
+    public static final int SHUT_WR = Native.constant("SHUT_WR");
+    /** {@link #shutdown}: both. */
+    public static final int SHUT_RDWR = Native.constant("SHUT_RDWR");
+    /** The default {@link #listen} backlog ({@code SOMAXCONN}). */
+    public static final int SOMAXCONN = Native.constant("SOMAXCONN");
+
+    private Sockets() {}
+
+    /**
+     * {@code socket(domain, type, protocol)}.
+     *
+     * @param domain {@link #AF_INET}, {@link #AF_INET6}, {@link #AF_UNIX}
+     * @param type {@link #SOCK_STREAM} etc., optionally | {@link #SOCK_NONBLOCK} |
+     *     {@link #SOCK_CLOEXEC}
+     * @return the new fd, owned by the caller
+     * @throws ErrnoException {@code EAFNOSUPPORT}, {@code EPROTONOSUPPORT}, {@code EINVAL},
+     *     {@code EMFILE}
+     */
+    public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        int fd = socket0(domain, type, protocol);
+        if (fd < 0) {
+            throw new ErrnoException("socket", "domain=" + domain + ", type=0x"
+                    + Integer.toHexString(type) + ", protocol=" + protocol, -fd);
+        }
+        return fd;
+    }
+
+    /**
+     * {@code socketpair(domain, type, protocol, sv)}: two connected sockets.
+     *
+     * @param domain {@link #AF_UNIX} (the only family Linux supports here)
+     * @return {@code {sv[0], sv[1]}}, owned by the caller
+     */
+    public static int[] socketpair(int domain, int type, int protocol) throws ErrnoException {
+        long r = socketpair0(domain, type, protocol);
+        if (r < 0) {
+            throw new ErrnoException("socketpair", "domain=" + domain + ", type=0x"
+                    + Integer.toHexString(type), (int) -r);
+        }
+        return new int[] {(int) r, (int) (r >>> 32)};
+    }
+
+    /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
+    public static void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
+        Fd.checkFd(fd);
+        int r = setsockopt0(fd, level, name, value);
+        if (r < 0) {
+            throw new ErrnoException("setsockopt", "fd=" + fd + ", level=" + level + ", optname="
+                    + name + ", " + value, -r);
+        }
+    }
+
+    /** {@code getsockopt(fd, level, name, &value, &len)} for an int option. */
+    public static int getsockopt(int fd, int level, int name) throws ErrnoException {
+        Fd.checkFd(fd);
+        int[] value = new int[1];
+        int r = getsockopt0(fd, level, name, value);
+        if (r < 0) {
+            throw new ErrnoException("getsockopt", "fd=" + fd + ", level=" + level + ", optname="
+                    + name, -r);
+        }
+        return value[0];
+    }
+
+    /** {@code setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on)}. */
+    public static void setReuseAddress(int fd, boolean on) throws ErrnoException {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0);
+    }
+
+    /**
+     * {@code bind(fd, &sockaddr, len)}: an {@link Inet4Address} becomes a
+     * {@code sockaddr_in}, an {@link Inet6Address} a {@code sockaddr_in6} (with its scope
+     * id). Port 0 lets the kernel pick; read it back with {@link #getsockname}.
+     *
+     * @throws ErrnoException {@code EADDRINUSE}, {@code EACCES}, {@code EINVAL} (already
+     *     bound), {@code EAFNOSUPPORT} (family differs from the socket's)
+     * @throws IllegalArgumentException if the address is unresolved or the port out of range
+     */
+    public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
+        Fd.checkFd(fd);
+        InetAddress ip = resolved(address);
+        int r = bind0(fd, ip.getAddress(), address.getPort(), scopeId(ip));
+        if (r < 0) {
+            throw new ErrnoException("bind", "fd=" + fd + ", " + format(address), -r);
+        }
+    }
+
+    /** {@code listen(fd, backlog)}. */
+    public static void listen(int fd, int backlog) throws ErrnoException {
+        Fd.checkFd(fd);
+        int r = listen0(fd, backlog);
+        if (r < 0) {
+            throw new ErrnoException("listen", "fd=" + fd + ", backlog=" + backlog, -r);
+        }
+    }
+
+    /**
+     * {@code accept4(fd, NULL, NULL, flags)}: takes a pending connection.
+     *
+     * @param flags 0, {@link #SOCK_NONBLOCK}, {@link #SOCK_CLOEXEC}: applied to the new fd
+     * @return the connected fd (owned by the caller); {@code -EAGAIN} if fd is non-blocking
+     *     and no connection is pending
+     * @throws ErrnoException {@code EINVAL} (not listening), {@code EMFILE},
+     *     {@code ECONNABORTED}, {@code ENOTSOCK}, ...
+     */
+    public static int accept4(int fd, int flags) throws ErrnoException {
+        Fd.checkFd(fd);
+        int r = accept40(fd, flags);
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw new ErrnoException("accept4", "fd=" + fd, -r);
+        }
+        return r;
+    }
+
+    /**
+     * {@code connect(fd, &sockaddr, len)}.
+     *
+     * @return 0 when connected; {@code -EINPROGRESS} on a non-blocking socket whose
+     *     connection is under way (the fd turns writable when it completes; then read
+     *     {@link #SO_ERROR}); {@code -EAGAIN} where the kernel says so (Unix sockets)
+     * @throws ErrnoException {@code ECONNREFUSED}, {@code ETIMEDOUT}, {@code EISCONN},
+     *     {@code EALREADY}, ...
+     */
+    public static int connect(int fd, InetSocketAddress address) throws ErrnoException {
+        Fd.checkFd(fd);
+        InetAddress ip = resolved(address);
+        int r = connect0(fd, ip.getAddress(), address.getPort(), scopeId(ip));
+        if (r < 0 && !Errno.isInProgress(r) && !Errno.isWouldBlock(r)) {
+            throw new ErrnoException("connect", "fd=" + fd + ", " + format(address), -r);
+        }
+        return r;
+    }
+
+    /**
+     * {@code getsockname(fd, ...)}: the local address, e.g. the port the kernel chose.
+     *
+     * @throws UnsupportedOperationException for a family other than AF_INET/AF_INET6
+     */
+    public static InetSocketAddress getsockname(int fd) throws ErrnoException {
+        Fd.checkFd(fd);
+        byte[] ip = new byte[16];
+        int[] portScope = new int[2];
+        return toAddress(getsockname0(fd, ip, portScope), ip, portScope, "getsockname", fd);
+    }
+
+    /** {@code getpeername(fd, ...)}: the connected peer's address. */
+    public static InetSocketAddress getpeername(int fd) throws ErrnoException {
+        Fd.checkFd(fd);
+        byte[] ip = new byte[16];
+        int[] portScope = new int[2];
+        return toAddress(getpeername0(fd, ip, portScope), ip, portScope, "getpeername", fd);
+    }
+
+    /**
+     * {@code shutdown(fd, how)}.
+     *
+     * @param how {@link #SHUT_RD}, {@link #SHUT_WR}, {@link #SHUT_RDWR}
+     * @throws ErrnoException {@code ENOTCONN}, {@code ENOTSOCK}, {@code EINVAL}
+     */
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        Fd.checkFd(fd);
+        int r = shutdown0(fd, how);
+        if (r < 0) {
+            throw new ErrnoException("shutdown", "fd=" + fd + ", how=" + how, -r);
+        }
+    }
+
+    private static InetAddress resolved(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + address);
+        }
+        return address.getAddress();
+    }
+
+    private static int scopeId(InetAddress ip) {
+        return ip instanceof Inet6Address ? ((Inet6Address) ip).getScopeId() : 0;
+    }
+
+    private static String format(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static InetSocketAddress toAddress(int family, byte[] ip, int[] portScope,
+                                               String syscall, int fd) throws ErrnoException {
+        if (family < 0) {
+            throw new ErrnoException(syscall, "fd=" + fd, -family);
+        }
+        try {
+            InetAddress address;
+            if (family == AF_INET) {
+                address = InetAddress.getByAddress(java.util.Arrays.copyOf(ip, 4));
+            } else if (family == AF_INET6) {
+                address = Inet6Address.getByAddress(null, ip, portScope[1]);
+            } else {
+                throw new UnsupportedOperationException(syscall + "(fd=" + fd + "): address family "
+                        + family + " is not AF_INET or AF_INET6");
+            }
+            return new InetSocketAddress(address, portScope[0]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("kernel returned a malformed address", e);
+        }
+    }
+
+    private static native int socket0(int domain, int type, int protocol);
+
+    private static native long socketpair0(int domain, int type, int protocol);
+
+    private static native int setsockopt0(int fd, int level, int name, int value);
+
+    private static native int getsockopt0(int fd, int level, int name, int[] valueOut);
+
+    private static native int bind0(int fd, byte[] address, int port, int scopeId);
+
+    private static native int connect0(int fd, byte[] address, int port, int scopeId);
+
+    private static native int listen0(int fd, int backlog);
+
+    private static native int accept40(int fd, int flags);
+
+    private static native int shutdown0(int fd, int how);
+
+    private static native int getsockname0(int fd, byte[] addressOut, int[] portScopeOut);
+
+    private static native int getpeername0(int fd, byte[] addressOut, int[] portScopeOut);
+}
