@@ -61,10 +61,13 @@ final class Native {
         return LOAD_FAILURE;
     }
 
-    /** The value of a C constant, as reported by the library. */
+    /**
+     * The value of a C constant, as reported by the library. Unsigned 32-bit flags
+     * (EPOLLET is {@code 1u << 31}) keep their bit pattern.
+     */
     static int constant(String name) {
         long value = longConstant(name);
-        if (value != (int) value) {
+        if (value < Integer.MIN_VALUE || value > 0xFFFF_FFFFL) {
             throw new IllegalStateException("jmux: constant " + name + " = " + value
                     + " does not fit an int");
         }

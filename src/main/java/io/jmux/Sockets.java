@@ -254,7 +254,10 @@ public final class Sockets {
             if (family == AF_INET) {
                 address = InetAddress.getByAddress(java.util.Arrays.copyOf(ip, 4));
             } else if (family == AF_INET6) {
-                address = Inet6Address.getByAddress(null, ip, portScope[1]);
+                // As the JDK does: an IPv4-mapped address (::ffff:a.b.c.d, what a dual-stack
+                // socket reports for IPv4 peers) becomes an Inet4Address.
+                address = portScope[1] == 0 ? InetAddress.getByAddress(ip)
+                        : Inet6Address.getByAddress(null, ip, portScope[1]);
             } else {
                 throw new UnsupportedOperationException(syscall + "(fd=" + fd + "): address family "
                         + family + " is not AF_INET or AF_INET6");

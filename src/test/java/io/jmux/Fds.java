@@ -1,0 +1,68 @@
+package io.jmux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Test helper: real fds that are closed after the test, and fd counting. */
+final class Fds implements AutoCloseable {
+    private final List<Integer> open = new ArrayList<>();
+
+    /** A pipe {read, write}, both ends non-blocking if asked. */
+    int[] pipe(boolean nonBlocking) throws ErrnoException {
+        int[] p = Fd.pipe2(Fd.O_CLOEXEC | (nonBlocking ? Fd.O_NONBLOCK : 0));
+        track(p[0]);
+        track(p[1]);
+        return p;
+    }
+
+    /** A connected AF_UNIX stream socketpair. */
+    int[] socketpair(boolean nonBlocking) throws ErrnoException {
+        int[] s = Sockets.socketpair(Sockets.AF_UNIX,
+                Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC | (nonBlocking ? Sockets.SOCK_NONBLOCK : 0), 0);
+        track(s[0]);
+        track(s[1]);
+        return s;
+    }
+
+    int eventfd(long initval) throws ErrnoException {
+        return track(EventFd.eventfd(initval, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK));
+    }
+
+    int track(int fd) {
+        open.add(fd);
+        return fd;
+    }
+
+    /** Closes fd now and forgets it. */
+    void close(int fd) throws ErrnoException {
+        open.remove(Integer.valueOf(fd));
+        Fd.close(fd);
+    }
+
+    static void write(int fd, String s) throws ErrnoException {
+        byte[] b = s.getBytes();
+        int n = Fd.write(fd, b, 0, b.length);
+        if (n != b.length) {
+            throw new AssertionError("short write " + n);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int fd : open) {
+            Fd.close0(fd);
+        }
+        open.clear();
+    }
+
+    /** The number of open fds of this process. */
+    static long openFdCount() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+}
