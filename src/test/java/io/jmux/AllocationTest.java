@@ -1,0 +1,82 @@
+package io.jmux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steady-state waits allocate nothing on the Java heap. Counted with the JVM's per-thread
+ * allocation counter (exact bytes, not time), so this is not a timing test; the JMH
+ * benchmarks report B/op as well.
+ */
+class AllocationTest {
+    private final Fds fds = new Fds();
+
+    @AfterEach
+    void closeFds() {
+        fds.close();
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private static long allocatedBy(Body body, int iterations) throws Exception {
+        var bean = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        var mx = (com.sun.management.ThreadMXBean) bean;
+        for (int i = 0; i < iterations; i++) {
+            body.run(); // warm up: class init, JIT
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < iterations; i++) {
+            body.run();
+        }
+        long after = mx.getThreadAllocatedBytes(tid);
+        long empty = mx.getThreadAllocatedBytes(tid) - after; // the counter's own cost
+        return after - before - empty;
+    }
+
+    @Test
+    void waitsAllocateNothing() throws Exception {
+        int[] p = fds.pipe(true);
+        Fds.write(p[1], "x"); // one fd ready, so results are filled in too
+        try (Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(4);
+             PollFds pfds = new PollFds(1); FdSet master = new FdSet(); FdSet r = new FdSet()) {
+            ep.add(p[0], Epoll.EPOLLIN);
+            pfds.add(p[0], Poll.POLLIN);
+            master.set(p[0]);
+            int nfds = p[0] + 1;
+            int n = 20_000;
+            assertEquals(0, allocatedBy(() -> ep.wait(ev, 0), n), "epoll_wait");
+            assertEquals(0, allocatedBy(() -> ep.pwait2(ev, 0), n), "epoll_pwait2");
+            assertEquals(0, allocatedBy(() -> ev.data(0), n), "reading an event");
+            assertEquals(0, allocatedBy(() -> Poll.poll(pfds, 0), n), "poll");
+            assertEquals(0, allocatedBy(() -> {
+                r.copyFrom(master);
+                Select.select(nfds, r, null, null, 0);
+            }, n), "select");
+        }
+    }
+
+    @Test
+    void nonBlockingReadsAndWritesAllocateNothing() throws Exception {
+        int[] p = fds.pipe(true);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(64);
+        byte[] array = new byte[64];
+        int efd = fds.eventfd(0);
+        assertEquals(0, allocatedBy(() -> {
+            Fd.write(p[1], direct.clear().limit(8));
+            Fd.read(p[0], direct.clear());
+            Fd.write(p[1], array, 0, 8);
+            Fd.read(p[0], array, 0, 64);
+            Fd.read(p[0], array, 0, 64); // -EAGAIN: a return value, no exception object
+            EventFd.write(efd, 1);
+            EventFd.read(efd);
+        }, 20_000));
+    }
+}
