@@ -180,6 +180,15 @@ public final class FdSet implements AutoCloseable {
      * reaches {@code ready} holds only stale bits.
      */
     static void clearUnreported(int ready, int nfds, ByteBuffer r, ByteBuffer w, ByteBuffer x) {
+        // One set passed twice holds only the results written last, fewer bits than
+        // `ready` counts: count it once, so the running count never overshoots and no
+        // reported bit is cleared.
+        if (w == r) {
+            w = null;
+        }
+        if (x == r || x == w) {
+            x = null;
+        }
         int words = (nfds + 63) >>> 6;
         int seen = 0;
         int i = 0;

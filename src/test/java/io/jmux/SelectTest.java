@@ -211,4 +211,21 @@ class SelectTest {
             assertEquals(0, b.count());
         }
     }
+
+    /** One set passed as readfds and writefds: C allows it; no reported bit may be lost. */
+    @Test
+    void sameSetForReadAndWriteKeepsEveryReportedBit() throws Exception {
+        int[] a = fds.pipe(false);
+        int far = fds.track(Fd.fcntl(a[1], Fd.F_DUPFD_CLOEXEC, 100)); // a write end in word 1
+        try (FdSet set = new FdSet(256)) {
+            set.set(a[1]);
+            set.set(far);
+            // Both write ends are writable, neither is readable: the kernel writes the
+            // (empty) read results, then the write results {a[1], far}, into the one set.
+            int n = Select.select(far + 1, set, set, null, 0);
+            assertEquals(2, n);
+            assertTrue(set.isSet(a[1]));
+            assertTrue(set.isSet(far), "fd " + far + " in the second word survives");
+        }
+    }
 }
