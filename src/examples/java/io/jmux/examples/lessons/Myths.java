@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -102,11 +103,13 @@ final class Myths implements Lesson {
         // -ff: one file per thread, so no call is split by another thread's line.
         Path dir = Files.createTempDirectory("jmux-myths-strace");
         try {
-            List<String> cmd = new ArrayList<>(List.of(strace.toString(), "-ff", "-qq", "-o",
+            // -ttt: a timestamp per line, to merge the files in time order.
+            List<String> cmd = new ArrayList<>(List.of(strace.toString(), "-ff", "-qq", "-ttt", "-o",
                     dir.resolve("trace").toString(),
-                    "-e", "trace=epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2,mmap"));
+                    "-e", "trace=epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2,mmap,close"));
             cmd.addAll(childJvm());
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close(); // the child reads nothing; do not keep the pipe open
             String childOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -121,13 +124,18 @@ final class Myths implements Lesson {
             List<String> epollCalls = new ArrayList<>();
             int mmaps = 0;
             int mmapsOfEpfd = 0;
+            boolean isEpoll = false; // the number epfd names the epoll instance (it was another file before)
             Pattern mmapOfEpfd = Pattern.compile("mmap\\(.*, " + epfd + ", 0x?[0-9a-f]*\\)");
             for (String call : traceLines(dir)) {
-                if (call.startsWith("mmap(")) {
+                if (call.startsWith("epoll_create1") && call.endsWith("= " + epfd)) {
+                    isEpoll = true;
+                    epollCalls.add(call);
+                } else if (call.startsWith("close(" + epfd + ")")) {
+                    isEpoll = false;
+                } else if (call.startsWith("mmap(")) {
                     mmaps++;
-                    mmapsOfEpfd += mmapOfEpfd.matcher(call).find() ? 1 : 0;
-                } else if (call.matches("epoll_\\w+\\(" + epfd + "\\b.*") || call.startsWith("epoll_create1")
-                        && call.endsWith("= " + epfd)) {
+                    mmapsOfEpfd += isEpoll && mmapOfEpfd.matcher(call).find() ? 1 : 0;
+                } else if (isEpoll && call.matches("epoll_\\w+\\(" + epfd + "\\b.*")) {
                     epollCalls.add(call);
                 }
             }
@@ -147,15 +155,20 @@ final class Myths implements Lesson {
         }
     }
 
-    /** Every line of every per-thread strace file. */
+    /** Every call in every per-thread strace file, in time order, timestamps removed. */
     private static List<String> traceLines(Path dir) throws IOException {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+            for (Path f : (Iterable<Path>) files::iterator) {
                 lines.addAll(Files.readAllLines(f));
             }
         }
-        return lines;
+        lines.sort(Comparator.comparing(line -> line.substring(0, Math.max(0, line.indexOf(' ')))));
+        List<String> calls = new ArrayList<>();
+        for (String line : lines) {
+            calls.add(line.substring(line.indexOf(' ') + 1));
+        }
+        return calls;
     }
 
     /** The java command that runs {@link Child} with this JVM's classpath and library settings. */
