@@ -55,8 +55,9 @@ final class ScanCost implements Lesson {
         out.println("remember: select and poll cost grows with every fd watched, ready or not - the whole");
         out.println("  set is copied in, each fd's poll callback runs, the result is copied out and then");
         out.println("  scanned by the program. epoll_wait's cost follows the ready fds; its interest list");
-        out.println("  lives in the kernel and was paid for once, by epoll_ctl. For a few fds all three are");
-        out.println("  close; for many mostly idle connections, epoll wins by orders of magnitude.");
+        out.println("  lives in the kernel and was paid for once, by epoll_ctl. With a few fds the");
+        out.println("  differences are small and noisy; with thousands of mostly idle connections they are");
+        out.println("  orders of magnitude.");
     }
 
     private static void row(PrintStream out, int n) throws Exception {
@@ -100,10 +101,14 @@ final class ScanCost implements Lesson {
         long timeNanos() throws ErrnoException;
     }
 
-    /** Warms up, then times single calls until the budget is spent; the median, in ns. */
+    /**
+     * Warms up (enough calls for the JIT to compile the path, or 20 ms), then times
+     * single calls until the budget is spent; the median, in ns.
+     */
     private static double median(Call call) throws ErrnoException {
-        for (int i = 0; i < 100; i++) {
-            call.timeNanos();
+        long warm = 0;
+        for (int i = 0; i < 5000 && warm < BUDGET_NANOS / 2; i++) {
+            warm += call.timeNanos();
         }
         long[] times = new long[MAX_CALLS];
         int count = 0;
