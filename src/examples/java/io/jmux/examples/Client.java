@@ -251,9 +251,16 @@ final class Client {
         }
 
         private void handle(Conn c, SelectionKey key) {
+            if (key.isConnectable()) {
+                try {
+                    c.channel.finishConnect();
+                } catch (IOException e) {
+                    fail(c, "connect: " + e);
+                    return;
+                }
+            }
             try {
                 if (key.isConnectable()) {
-                    c.channel.finishConnect();
                     startMessage(c);
                     return;
                 }

@@ -2,6 +2,7 @@ package io.jmux.examples;
 
 import io.jmux.examples.lessons.Lesson;
 import io.jmux.examples.lessons.Lessons;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -50,6 +51,9 @@ public final class Main {
             System.err.println("error: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage()); // e.g. bind(...): EADDRINUSE (Address already in use)
+            System.exit(1);
         } catch (Exception e) {
             System.err.println("error: " + e);
             e.printStackTrace();
