@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,11 @@ final class Jvm implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private final Thread[] pumps;
 
-    private Jvm(List<String> cmd) throws IOException {
-        process = new ProcessBuilder(cmd).start();
+    private Jvm(List<String> cmd, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        process = pb.start();
+        process.getOutputStream().close(); // nothing is typed into the child
         pumps = new Thread[] {
             pump(process.getInputStream(), stdout::add, "stdout"),
             pump(process.getErrorStream(), line -> stderr.append(line).append('\n'), "stderr")};
@@ -32,6 +36,16 @@ final class Jvm implements AutoCloseable {
 
     /** java [jvmArgs] -cp <test classpath> mainClass args. */
     static Jvm start(List<String> jvmArgs, String mainClass, String... args) throws IOException {
+        return new Jvm(javaCommand(jvmArgs, mainClass, args), Map.of());
+    }
+
+    /** Any command (e.g. a shell that lowers a limit, then execs {@link #javaCommand}), with extra environment. */
+    static Jvm startCommand(List<String> cmd, Map<String, String> env) throws IOException {
+        return new Jvm(cmd, env);
+    }
+
+    /** The words of {@code java [jvmArgs] -cp <test classpath> mainClass args}. */
+    static List<String> javaCommand(List<String> jvmArgs, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -45,7 +59,7 @@ final class Jvm implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        return new Jvm(cmd);
+        return cmd;
     }
 
     /** java -jar jar args (the way learners run it). */
@@ -55,7 +69,7 @@ final class Jvm implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(List.of(args));
-        return new Jvm(cmd);
+        return new Jvm(cmd, Map.of());
     }
 
     private interface Sink {
