@@ -125,7 +125,11 @@ public final class Epoll implements AutoCloseable {
             throw new IllegalArgumentException("epoll_create1 accepts only EPOLL_CLOEXEC, got 0x"
                     + Integer.toHexString(flags));
         }
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int fd = epollCreate1(flags);
+        if (Trace.ON) {
+            Trace.epollCreate1(flags, fd, t0);
+        }
         if (fd < 0) {
             throw new ErrnoException("epoll_create1", flags == 0 ? "0" : "EPOLL_CLOEXEC", -fd);
         }
@@ -191,7 +195,11 @@ public final class Epoll implements AutoCloseable {
         int r;
         int ep = acquire();
         try {
+            long t0 = Trace.ON ? System.nanoTime() : 0;
             r = epollCtl(ep, op, fd, events, data);
+            if (Trace.ON) {
+                Trace.epollCtl(ep, op, fd, events, data, r, t0);
+            }
         } finally {
             release();
         }
@@ -255,9 +263,17 @@ public final class Epoll implements AutoCloseable {
         int ep = acquire();
         try {
             long start = timeoutMillis > 0 ? System.nanoTime() : 0;
-            n = epollWait(ep, events.address, maxEvents, timeoutMillis);
-            while (n == -EINTR && isOpen()) {
-                n = epollWait(ep, events.address, maxEvents, Timeouts.remainingMillis(timeoutMillis, start));
+            int timeout = timeoutMillis;
+            while (true) {
+                long t0 = Trace.ON ? System.nanoTime() : 0;
+                n = epollWait(ep, events.address, maxEvents, timeout);
+                if (Trace.ON) {
+                    Trace.epollWait(ep, events, maxEvents, timeout, n, t0);
+                }
+                if (n != -EINTR || !isOpen()) {
+                    break;
+                }
+                timeout = Timeouts.remainingMillis(timeoutMillis, start); // restart after a signal
             }
             if (!isOpen()) {
                 n = 0; // woken by close(): drop whatever came back, incl. the wake-up event
@@ -302,7 +318,7 @@ public final class Epoll implements AutoCloseable {
             long start = timeoutNanos > 0 ? System.nanoTime() : 0;
             long remaining = timeoutNanos;
             while (true) {
-                n = pwait2Once(ep, events.address, maxEvents, remaining);
+                n = pwait2Once(ep, events, maxEvents, remaining);
                 if (!isOpen()) {
                     n = 0;
                     break;
@@ -326,16 +342,25 @@ public final class Epoll implements AutoCloseable {
         return n;
     }
 
-    private static int pwait2Once(int ep, long address, int maxEvents, long timeoutNanos) {
+    private static int pwait2Once(int ep, EpollEvents events, int maxEvents, long timeoutNanos) {
         if (Pwait2.available) {
-            int n = epollPwait2(ep, address, maxEvents, timeoutNanos);
+            long t0 = Trace.ON ? System.nanoTime() : 0;
+            int n = epollPwait2(ep, events.address, maxEvents, timeoutNanos);
+            if (Trace.ON) {
+                Trace.epollPwait2(ep, events, maxEvents, timeoutNanos, n, t0);
+            }
             if (n != -ENOSYS) {
                 return n;
             }
             Pwait2.available = false; // a seccomp policy changed under us: fall back for good
         }
         int millis = timeoutNanos < 0 ? -1 : Timeouts.nanosToMillisCeil(timeoutNanos);
-        return epollWait(ep, address, maxEvents, millis);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int n = epollWait(ep, events.address, maxEvents, millis);
+        if (Trace.ON) {
+            Trace.epollWait(ep, events, maxEvents, millis, n, t0);
+        }
+        return n;
     }
 
     /**
@@ -409,7 +434,7 @@ public final class Epoll implements AutoCloseable {
                 closer.clean();
             }
             if (wakeFd >= 0) {
-                Fd.close0(wakeFd);
+                Fd.closeQuietly(wakeFd);
             }
         }
     }
@@ -419,10 +444,19 @@ public final class Epoll implements AutoCloseable {
      * returns. If that fails (no fds left) the waiters return at their timeout instead.
      */
     private void wakeWaiters() {
-        int efd = EventFd.eventfd0(1, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        int flags = EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK;
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int efd = EventFd.eventfd0(1, flags);
+        if (Trace.ON) {
+            Trace.eventfd(1, flags, efd, t0);
+        }
         if (efd >= 0) {
             wakeFd = efd;
-            epollCtl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, -1L);
+            t0 = Trace.ON ? System.nanoTime() : 0;
+            int r = epollCtl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, -1L);
+            if (Trace.ON) {
+                Trace.epollCtl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, -1L, r, t0);
+            }
         }
     }
 
@@ -454,7 +488,7 @@ public final class Epoll implements AutoCloseable {
 
         @Override
         public void run() {
-            Fd.close0(fd);
+            Fd.closeQuietly(fd);
         }
     }
 
@@ -468,7 +502,11 @@ public final class Epoll implements AutoCloseable {
             }
             try (EpollEvents scratch = new EpollEvents(1)) {
                 // fd -1: a kernel that has the syscall answers EBADF without waiting.
+                long t0 = Trace.ON ? System.nanoTime() : 0;
                 int r = epollPwait2(-1, scratch.address, 1, 0);
+                if (Trace.ON) {
+                    Trace.epollPwait2(-1, scratch, 1, 0, r, t0);
+                }
                 Reference.reachabilityFence(scratch);
                 return r != -Errno.ENOSYS && r != -Errno.EPERM;
             }

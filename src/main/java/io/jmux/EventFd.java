@@ -40,7 +40,11 @@ public final class EventFd {
         if ((flags & ~ALL_FLAGS) != 0) {
             throw new IllegalArgumentException("unknown eventfd flags 0x" + Integer.toHexString(flags));
         }
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int fd = eventfd0((int) initval, flags);
+        if (Trace.ON) {
+            Trace.eventfd(initval, flags, fd, t0);
+        }
         if (fd < 0) {
             throw new ErrnoException("eventfd", "initval=" + initval + ", flags=0x"
                     + Integer.toHexString(flags), -fd);
@@ -60,7 +64,11 @@ public final class EventFd {
     public static long read(int fd) throws ErrnoException {
         Fd.checkFd(fd);
         ByteBuffer scratch = SCRATCH.get();
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = read0(fd, scratch);
+        if (Trace.ON) {
+            Trace.eventfdRead(fd, r, scratch.getLong(0), t0);
+        }
         if (r == 8) {
             return scratch.getLong(0);
         }
@@ -80,7 +88,11 @@ public final class EventFd {
      */
     public static int write(int fd, long value) throws ErrnoException {
         Fd.checkFd(fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = write0(fd, value);
+        if (Trace.ON) {
+            Trace.eventfdWrite(fd, value, r, t0);
+        }
         if (r < 0 && !Errno.isWouldBlock(r)) {
             throw new ErrnoException("write", "eventfd=" + fd + ", value=" + Long.toUnsignedString(value), -r);
         }

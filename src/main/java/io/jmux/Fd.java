@@ -55,7 +55,11 @@ public final class Fd {
      * @throws ErrnoException {@code EMFILE}, {@code ENFILE}, {@code EINVAL}
      */
     public static int[] pipe2(int flags) throws ErrnoException {
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = pipe20(flags);
+        if (Trace.ON) {
+            Trace.pipe2(flags, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("pipe2", "flags=0x" + Integer.toHexString(flags), (int) -r);
         }
@@ -80,10 +84,15 @@ public final class Fd {
         int pos = dst.position();
         int len = checkedRemaining(dst, pos);
         int n;
+        int count = dst.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         if (dst.isDirect()) {
-            n = readBuffer(fd, dst, pos, len);
+            n = readBuffer(fd, dst, pos, count);
         } else {
-            n = readArray(fd, dst.array(), dst.arrayOffset() + pos, Math.min(len, HEAP_TRANSFER_MAX));
+            n = readArray(fd, dst.array(), dst.arrayOffset() + pos, count);
+        }
+        if (Trace.ON) {
+            Trace.read(fd, count, n, t0);
         }
         if (n > 0) {
             dst.position(pos + n);
@@ -101,7 +110,12 @@ public final class Fd {
     public static int read(int fd, byte[] b, int off, int len) throws ErrnoException {
         checkFd(fd);
         Objects.checkFromIndexSize(off, len, b.length);
-        int n = readArray(fd, b, off, Math.min(len, HEAP_TRANSFER_MAX));
+        int count = Math.min(len, HEAP_TRANSFER_MAX);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int n = readArray(fd, b, off, count);
+        if (Trace.ON) {
+            Trace.read(fd, count, n, t0);
+        }
         return checkTransfer(n, "read", fd, len);
     }
 
@@ -120,15 +134,23 @@ public final class Fd {
         int pos = src.position();
         int len = checkedRemaining(src, pos);
         int n;
+        int count = src.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
+        long t0;
         if (src.isDirect()) {
-            n = writeBuffer(fd, src, pos, len);
+            t0 = Trace.ON ? System.nanoTime() : 0;
+            n = writeBuffer(fd, src, pos, count);
         } else if (src.hasArray()) {
-            n = writeArray(fd, src.array(), src.arrayOffset() + pos, Math.min(len, HEAP_TRANSFER_MAX));
+            t0 = Trace.ON ? System.nanoTime() : 0;
+            n = writeArray(fd, src.array(), src.arrayOffset() + pos, count);
         } else {
             // A read-only heap buffer hides its array: copy (this path allocates).
-            byte[] copy = new byte[Math.min(len, HEAP_TRANSFER_MAX)];
+            byte[] copy = new byte[count];
             src.duplicate().get(copy);
+            t0 = Trace.ON ? System.nanoTime() : 0;
             n = writeArray(fd, copy, 0, copy.length);
+        }
+        if (Trace.ON) {
+            Trace.write(fd, count, n, t0);
         }
         if (n > 0) {
             src.position(pos + n);
@@ -145,7 +167,12 @@ public final class Fd {
     public static int write(int fd, byte[] b, int off, int len) throws ErrnoException {
         checkFd(fd);
         Objects.checkFromIndexSize(off, len, b.length);
-        int n = writeArray(fd, b, off, Math.min(len, HEAP_TRANSFER_MAX));
+        int count = Math.min(len, HEAP_TRANSFER_MAX);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int n = writeArray(fd, b, off, count);
+        if (Trace.ON) {
+            Trace.write(fd, count, n, t0);
+        }
         return checkTransfer(n, "write", fd, len);
     }
 
@@ -157,10 +184,20 @@ public final class Fd {
      */
     public static void close(int fd) throws ErrnoException {
         checkFd(fd);
-        int r = close0(fd);
+        int r = closeQuietly(fd);
         if (r < 0) {
             throw new ErrnoException("close", "fd=" + fd, -r);
         }
+    }
+
+    /** {@code close(fd)} returning 0 or -errno: for jmux's own fds, closed where nobody can be told. */
+    static int closeQuietly(int fd) {
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int r = close0(fd);
+        if (Trace.ON) {
+            Trace.close(fd, r, t0);
+        }
+        return r;
     }
 
     /**
@@ -179,7 +216,11 @@ public final class Fd {
             throw new IllegalArgumentException("fcntl command " + cmd + " is not supported;"
                     + " only F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC take an int");
         }
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = fcntl0(fd, cmd, arg);
+        if (Trace.ON) {
+            Trace.fcntl(fd, cmd, arg, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("fcntl", "fd=" + fd + ", " + cmdName(cmd) + ", " + arg, -r);
         }

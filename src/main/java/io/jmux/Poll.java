@@ -70,9 +70,18 @@ public final class Poll {
         ByteBuffer keepAlive = fds.buffer(); // pins the memory the kernel writes
         int nfds = fds.size();
         long start = timeoutMillis > 0 ? System.nanoTime() : 0;
-        int n = poll0(fds.address, nfds, timeoutMillis);
-        while (n == -EINTR) {
-            n = poll0(fds.address, nfds, Timeouts.remainingMillis(timeoutMillis, start));
+        int timeout = timeoutMillis;
+        int n;
+        while (true) {
+            long t0 = Trace.ON ? System.nanoTime() : 0;
+            n = poll0(fds.address, nfds, timeout);
+            if (Trace.ON) {
+                Trace.poll(fds, nfds, timeout, n, t0);
+            }
+            if (n != -EINTR) {
+                break;
+            }
+            timeout = Timeouts.remainingMillis(timeoutMillis, start); // restart after a signal
         }
         java.lang.ref.Reference.reachabilityFence(keepAlive);
         if (n < 0) {

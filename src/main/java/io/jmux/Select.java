@@ -56,9 +56,14 @@ public final class Select {
         ByteBuffer x = checked(exceptfds, nfds, "exceptfds");
         // The clock is read only for a finite, non-zero timeout: the case EINTR can shorten.
         long start = timeoutMicros > 0 ? System.nanoTime() : 0;
+        String setsBefore = Trace.ON ? Trace.fdSets(nfds, readfds, writefds, exceptfds) : null;
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int n = select0(nfds, address(readfds), address(writefds), address(exceptfds), timeoutMicros);
+        if (Trace.ON) {
+            Trace.select(nfds, setsBefore, readfds, writefds, exceptfds, timeoutMicros, n, t0);
+        }
         if (n == -EINTR) {
-            n = retry(nfds, readfds, writefds, exceptfds, timeoutMicros, start);
+            n = retry(nfds, readfds, writefds, exceptfds, timeoutMicros, start, setsBefore);
         }
         if (n < 0) {
             throw new ErrnoException("select", "nfds=" + nfds, -n);
@@ -67,7 +72,8 @@ public final class Select {
         return n;
     }
 
-    private static int retry(int nfds, FdSet r, FdSet w, FdSet x, long timeoutMicros, long start) {
+    private static int retry(int nfds, FdSet r, FdSet w, FdSet x, long timeoutMicros, long start,
+                             String setsBefore) {
         int n;
         do {
             long remaining = timeoutMicros;
@@ -75,7 +81,11 @@ public final class Select {
                 long elapsedMicros = (System.nanoTime() - start) / 1000;
                 remaining = Math.max(0, timeoutMicros - elapsedMicros);
             }
+            long t0 = Trace.ON ? System.nanoTime() : 0;
             n = select0(nfds, address(r), address(w), address(x), remaining);
+            if (Trace.ON) {
+                Trace.select(nfds, setsBefore, r, w, x, remaining, n, t0);
+            }
         } while (n == -EINTR);
         return n;
     }

@@ -81,7 +81,11 @@ public final class Sockets {
      *     {@code EMFILE}
      */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int fd = socket0(domain, type, protocol);
+        if (Trace.ON) {
+            Trace.socket(domain, type, protocol, fd, t0);
+        }
         if (fd < 0) {
             throw new ErrnoException("socket", "domain=" + domain + ", type=0x"
                     + Integer.toHexString(type) + ", protocol=" + protocol, -fd);
@@ -96,7 +100,11 @@ public final class Sockets {
      * @return {@code {sv[0], sv[1]}}, owned by the caller
      */
     public static int[] socketpair(int domain, int type, int protocol) throws ErrnoException {
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = socketpair0(domain, type, protocol);
+        if (Trace.ON) {
+            Trace.socketpair(domain, type, protocol, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("socketpair", "domain=" + domain + ", type=0x"
                     + Integer.toHexString(type), (int) -r);
@@ -107,7 +115,11 @@ public final class Sockets {
     /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
     public static void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
         Fd.checkFd(fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = setsockopt0(fd, level, name, value);
+        if (Trace.ON) {
+            Trace.setsockopt(fd, level, name, value, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("setsockopt", "fd=" + fd + ", level=" + level + ", optname="
                     + name + ", " + value, -r);
@@ -118,7 +130,11 @@ public final class Sockets {
     public static int getsockopt(int fd, int level, int name) throws ErrnoException {
         Fd.checkFd(fd);
         int[] value = new int[1];
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = getsockopt0(fd, level, name, value);
+        if (Trace.ON) {
+            Trace.getsockopt(fd, level, name, value[0], r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("getsockopt", "fd=" + fd + ", level=" + level + ", optname="
                     + name, -r);
@@ -143,7 +159,13 @@ public final class Sockets {
     public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
         Fd.checkFd(fd);
         InetAddress ip = resolved(address);
-        int r = bind0(fd, ip.getAddress(), address.getPort(), scopeId(ip));
+        byte[] ipBytes = ip.getAddress();
+        int scope = scopeId(ip);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int r = bind0(fd, ipBytes, address.getPort(), scope);
+        if (Trace.ON) {
+            Trace.bind(fd, address, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("bind", "fd=" + fd + ", " + format(address), -r);
         }
@@ -152,7 +174,11 @@ public final class Sockets {
     /** {@code listen(fd, backlog)}. */
     public static void listen(int fd, int backlog) throws ErrnoException {
         Fd.checkFd(fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = listen0(fd, backlog);
+        if (Trace.ON) {
+            Trace.listen(fd, backlog, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("listen", "fd=" + fd + ", backlog=" + backlog, -r);
         }
@@ -169,7 +195,11 @@ public final class Sockets {
      */
     public static int accept4(int fd, int flags) throws ErrnoException {
         Fd.checkFd(fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = accept40(fd, flags);
+        if (Trace.ON) {
+            Trace.accept4(fd, flags, r, t0);
+        }
         if (r < 0 && !Errno.isWouldBlock(r)) {
             throw new ErrnoException("accept4", "fd=" + fd, -r);
         }
@@ -188,7 +218,13 @@ public final class Sockets {
     public static int connect(int fd, InetSocketAddress address) throws ErrnoException {
         Fd.checkFd(fd);
         InetAddress ip = resolved(address);
-        int r = connect0(fd, ip.getAddress(), address.getPort(), scopeId(ip));
+        byte[] ipBytes = ip.getAddress();
+        int scope = scopeId(ip);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int r = connect0(fd, ipBytes, address.getPort(), scope);
+        if (Trace.ON) {
+            Trace.connect(fd, address, r, t0);
+        }
         if (r < 0 && !Errno.isInProgress(r) && !Errno.isWouldBlock(r)) {
             throw new ErrnoException("connect", "fd=" + fd + ", " + format(address), -r);
         }
@@ -204,7 +240,12 @@ public final class Sockets {
         Fd.checkFd(fd);
         byte[] ip = new byte[16];
         int[] portScope = new int[2];
-        return toAddress(getsockname0(fd, ip, portScope), ip, portScope, "getsockname", fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int family = getsockname0(fd, ip, portScope);
+        if (Trace.ON) {
+            Trace.sockname("getsockname", fd, family, ip, portScope, t0);
+        }
+        return toAddress(family, ip, portScope, "getsockname", fd);
     }
 
     /** {@code getpeername(fd, ...)}: the connected peer's address. */
@@ -212,7 +253,12 @@ public final class Sockets {
         Fd.checkFd(fd);
         byte[] ip = new byte[16];
         int[] portScope = new int[2];
-        return toAddress(getpeername0(fd, ip, portScope), ip, portScope, "getpeername", fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int family = getpeername0(fd, ip, portScope);
+        if (Trace.ON) {
+            Trace.sockname("getpeername", fd, family, ip, portScope, t0);
+        }
+        return toAddress(family, ip, portScope, "getpeername", fd);
     }
 
     /**
@@ -223,7 +269,11 @@ public final class Sockets {
      */
     public static void shutdown(int fd, int how) throws ErrnoException {
         Fd.checkFd(fd);
+        long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = shutdown0(fd, how);
+        if (Trace.ON) {
+            Trace.shutdown(fd, how, r, t0);
+        }
         if (r < 0) {
             throw new ErrnoException("shutdown", "fd=" + fd + ", how=" + how, -r);
         }

@@ -12,5 +12,11 @@
  *
  * <p>Natives return the kernel's {@code n >= 0} or {@code -errno}; Java turns errors into
  * {@link io.jmux.ErrnoException}, except would-block results, which are returned.
+ *
+ * <p>Trace mode: run with {@code -Djmux.trace=true} and every syscall jmux makes is printed
+ * to stderr as one strace-like line, e.g.
+ * {@code epoll_ctl(5, EPOLL_CTL_ADD, 7, {EPOLLIN|EPOLLET, data=7}) = 0 <0.000004>}. The
+ * property is read once, when the first traced call runs; with it off the checks compile
+ * away.
  */
 package io.jmux;

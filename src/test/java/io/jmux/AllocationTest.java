@@ -31,14 +31,22 @@ class AllocationTest {
         for (int i = 0; i < iterations; i++) {
             body.run(); // warm up: class init, JIT
         }
+        // Installing a new compiled version of a method makes the calling thread allocate
+        // a few hundred bytes once (re-resolving the call), whenever the background
+        // compiler finishes. Steady state is a round with nothing allocated; a per-call
+        // allocation would show in every round.
         long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < iterations; i++) {
-            body.run();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && least != 0; round++) {
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < iterations; i++) {
+                body.run();
+            }
+            long after = mx.getThreadAllocatedBytes(tid);
+            long empty = mx.getThreadAllocatedBytes(tid) - after; // the counter's own cost
+            least = Math.min(least, after - before - empty);
         }
-        long after = mx.getThreadAllocatedBytes(tid);
-        long empty = mx.getThreadAllocatedBytes(tid) - after; // the counter's own cost
-        return after - before - empty;
+        return least;
     }
 
     @Test

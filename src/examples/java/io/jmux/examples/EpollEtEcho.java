@@ -1,0 +1,163 @@
+package io.jmux.examples;
+
+import io.jmux.Epoll;
+import io.jmux.EpollEvents;
+import io.jmux.ErrnoException;
+import io.jmux.Errno;
+import io.jmux.Fd;
+import io.jmux.Sockets;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Model 3 with {@code epoll(7)}, edge-triggered ({@code EPOLLET}): an fd is reported
+ * when its state <em>changes</em> — new data arrived, buffer space freed — not while it
+ * stays ready. Each connection is registered once for
+ * {@code EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET} and never modified: no
+ * {@code epoll_ctl} per interest change, and no wake-ups for a writable socket with
+ * nothing to write.
+ *
+ * <p>The rules that come with edges (break one and a connection stalls for ever):
+ * <ol>
+ *   <li>Every fd is non-blocking, and an event means "drain it": read until EAGAIN,
+ *       accept until EAGAIN. Bytes left behind are never reported again until more
+ *       arrive.
+ *   <li>Write until EAGAIN, then wait for the EPOLLOUT edge that comes when the peer
+ *       has taken some.
+ *   <li>If we stop reading on purpose (the output queue is full), nobody will tell us
+ *       to start again: after the queue drains, resume the read loop ourselves.
+ * </ol>
+ * {@code EPOLLRDHUP} reports the peer's FIN (it closed or shut down writing) without a
+ * read returning 0; the bytes sent before the FIN are still read and echoed.
+ *
+ * <pre>java -jar target/jmux-examples.jar echo --model epoll-et</pre>
+ */
+final class EpollEtEcho {
+    private static final class Conn {
+        final int fd;
+        final OutputQueue out = new OutputQueue();
+        boolean eof;
+        boolean unread; // stopped reading with the queue full: data may be waiting
+        long echoed;
+
+        Conn(int fd) {
+            this.fd = fd;
+        }
+    }
+
+    private static final int CONN_EVENTS = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
+
+    private final ConnLog log;
+    private final Epoll epoll;
+    private Conn[] byFd = new Conn[1024];
+
+    private EpollEtEcho(ConnLog log, Epoll epoll) {
+        this.log = log;
+        this.epoll = epoll;
+    }
+
+    static void run(String host, int port, ConnLog log) throws IOException {
+        int listener = Net.listen(host, port, true);
+        try (Epoll ep = Epoll.create(); EpollEvents events = new EpollEvents(256)) {
+            new EpollEtEcho(log, ep).serve(listener, events);
+        }
+    }
+
+    private void serve(int listener, EpollEvents events) throws IOException {
+        Net.announce(listener);
+        epoll.add(listener, Epoll.EPOLLIN | Epoll.EPOLLET); // an edge per new connection: accept them all
+        byte[] buf = new byte[16384];
+        while (true) {
+            int n = epoll.wait(events, -1);
+            for (int i = 0; i < n; i++) {
+                int fd = events.fd(i);
+                if (fd == listener) {
+                    acceptAll(listener);
+                } else if (fd < byFd.length && byFd[fd] != null) {
+                    onEdge(byFd[fd], events.events(i), buf);
+                }
+            }
+        }
+    }
+
+    /** Rule 1 for the listener: one edge may stand for many pending connections. */
+    private void acceptAll(int listener) {
+        while (true) {
+            int fd;
+            try {
+                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
+            } catch (ErrnoException e) {
+                // A connection that gave up while queued (ECONNABORTED) is skipped and the
+                // drain goes on: with ET no new edge would come for the ones behind it.
+                // Other errors (EMFILE...) end this drain; the next edge retries.
+                BlockingEcho.acceptFailed(log, e);
+                if (e.errno() == Errno.ECONNABORTED) {
+                    continue;
+                }
+                return;
+            }
+            if (Errno.isWouldBlock(fd)) {
+                return; // drained
+            }
+            Conn c = new Conn(fd);
+            try {
+                Net.noDelay(fd);
+                epoll.add(fd, CONN_EVENTS); // once; never modified
+            } catch (ErrnoException e) {
+                log.note("cannot watch fd " + fd + ": " + e.getMessage());
+                BlockingEcho.closeQuietly(fd);
+                continue;
+            }
+            if (fd >= byFd.length) {
+                byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+            }
+            byFd[fd] = c;
+            log.opened(fd);
+        }
+    }
+
+    private void onEdge(Conn c, int events, byte[] buf) {
+        try {
+            if ((events & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+                c.out.flush(c.fd); // rule 2: room again, write until EAGAIN
+            }
+            if ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0
+                    || (c.unread && !c.out.isFull())) {
+                readUntilEagain(c, buf); // rule 1, and rule 3 once the queue has drained
+            }
+            if (c.eof && c.out.isEmpty()) {
+                close(c, "peer closed");
+            }
+        } catch (ErrnoException e) {
+            close(c, e.getMessage());
+        }
+    }
+
+    /** Reads and echoes until EAGAIN, end of stream, or a full output queue. */
+    private void readUntilEagain(Conn c, byte[] buf) throws ErrnoException {
+        c.unread = false;
+        while (!c.eof) {
+            if (c.out.isFull()) {
+                c.unread = true; // rule 3: remember, no edge will remind us
+                return;
+            }
+            int n = Fd.read(c.fd, buf, 0, buf.length);
+            if (Errno.isWouldBlock(n)) {
+                return; // drained: the next arrival is a new edge
+            }
+            if (n == 0) {
+                c.eof = true; // after EPOLLRDHUP, the bytes before the FIN were read first
+                return;
+            }
+            c.echoed += n;
+            c.out.send(c.fd, buf, 0, n); // rule 2: what write does not take waits for EPOLLOUT
+        }
+    }
+
+    /** close() also removes the fd from the epoll set (no other fd shares its file). */
+    private void close(Conn c, String why) {
+        byFd[c.fd] = null;
+        BlockingEcho.closeQuietly(c.fd);
+        log.closed(c.fd, c.echoed, why);
+    }
+}

@@ -1,0 +1,99 @@
+package io.jmux.examples;
+
+import io.jmux.ErrnoException;
+import io.jmux.Errno;
+import io.jmux.Fd;
+import io.jmux.Sockets;
+import java.io.IOException;
+
+/**
+ * The echo server once more, written against the {@link Reactor} facade instead of a
+ * syscall: an accept handler for the listener and one {@link Echo} handler per
+ * connection. {@code --backend select|poll|epoll} picks the syscall underneath; without
+ * it the reactor takes the best available. The handler code does not change.
+ *
+ * <pre>java -jar target/jmux-examples.jar echo --model reactor --backend poll</pre>
+ */
+final class ReactorEcho {
+    private ReactorEcho() {}
+
+    static void run(String host, int port, ConnLog log, String backendName) throws IOException {
+        int listener = Net.listen(host, port, true);
+        try (Reactor reactor = Reactor.open(backendName)) {
+            log.note("reactor backend: " + reactor.backendName());
+            reactor.register(listener, Reactor.READ, (fd, ops) -> acceptAll(reactor, fd, log));
+            Net.announce(listener);
+            reactor.run();
+        }
+    }
+
+    private static void acceptAll(Reactor reactor, int listener, ConnLog log) throws IOException {
+        while (true) {
+            int fd;
+            try {
+                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
+            } catch (ErrnoException e) {
+                BlockingEcho.acceptFailed(log, e);
+                return;
+            }
+            if (Errno.isWouldBlock(fd)) {
+                return;
+            }
+            try {
+                Net.noDelay(fd);
+            } catch (ErrnoException e) {
+                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
+            }
+            reactor.register(fd, Reactor.READ, new Echo(reactor, fd, log));
+            log.opened(fd);
+        }
+    }
+
+    /** One connection: read once when readable, write back, want WRITE only while output is pending. */
+    private static final class Echo implements Reactor.Handler {
+        private final Reactor reactor;
+        private final int fd;
+        private final ConnLog log;
+        private final OutputQueue out = new OutputQueue();
+        private final byte[] buf = new byte[16384];
+        private boolean eof;
+        private long echoed;
+
+        Echo(Reactor reactor, int fd, ConnLog log) {
+            this.reactor = reactor;
+            this.fd = fd;
+            this.log = log;
+        }
+
+        @Override
+        public void ready(int fd, int ops) throws IOException {
+            try {
+                if ((ops & Reactor.READ) != 0 && !eof) {
+                    int n = Fd.read(fd, buf, 0, buf.length);
+                    if (n == 0) {
+                        eof = true;
+                    } else if (n > 0) {
+                        echoed += n;
+                        out.send(fd, buf, 0, n);
+                    }
+                }
+                if ((ops & Reactor.WRITE) != 0) {
+                    out.flush(fd);
+                }
+                if (eof && out.isEmpty()) {
+                    close("peer closed");
+                    return;
+                }
+                reactor.modify(fd, (eof || out.isFull() ? 0 : Reactor.READ) | (out.isEmpty() ? 0 : Reactor.WRITE));
+            } catch (ErrnoException e) {
+                close(e.getMessage());
+            }
+        }
+
+        private void close(String why) throws IOException {
+            reactor.unregister(fd);
+            BlockingEcho.closeQuietly(fd);
+            log.closed(fd, echoed, why);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.jmux.examples.lessons;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every lesson runs against the real kernel, and the facts it prints — the kernel's
+ * answers the lesson is about — are asserted. Timings are printed by some lessons but
+ * never asserted (JMH measures performance).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LessonsTest {
+    /**
+     * The first use of jmux and of java.net opens fds the JDK keeps (the library's temp
+     * file's random source, a socket): open them before the lessons count fds.
+     */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        io.jmux.Jmux.ensureAvailable();
+        java.net.InetAddress.getByName("127.0.0.1");
+    }
+
+    private static String run(String name) throws Exception {
+        Lesson lesson = Lessons.find(name);
+        assertNotNull(lesson, name);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int fdsBefore = Fds.openCount();
+        lesson.run(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(fdsBefore, Fds.openCount(), "the lesson closed every fd it opened:\n" + out);
+        return out;
+    }
+
+    private static void has(String out, String regex) {
+        assertTrue(Pattern.compile(regex, Pattern.MULTILINE).matcher(out).find(),
+                "missing /" + regex + "/ in:\n" + out);
+    }
+
+    private static Matcher find(String out, String regex) {
+        Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(out);
+        assertTrue(m.find(), "missing /" + regex + "/ in:\n" + out);
+        return m;
+    }
+
+    @Test
+    void everyLessonIsListedOnce() {
+        List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
+        assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "myths"),
+                names);
+    }
+
+    @Test
+    void ltVsEt() throws Exception {
+        String out = run("lt-vs-et");
+        String lt3et1 = "\\n\\s+LT: reported 3 of 3 waits\\s+ET: reported 1 of 3 waits";
+        has(out, "^step 1: write 10 bytes.*" + lt3et1);
+        has(out, "^step 2: write 10 more.*" + lt3et1); // a new write is a new edge
+        has(out, "^step 3: read 5 of the 20 bytes.*\\n\\s+LT: reported 3 of 3 waits\\s+ET: reported 0 of 3 waits");
+        has(out, "^step 4: read the other 15 bytes.*\\n\\s+LT: reported 0 of 3 waits\\s+ET: reported 0 of 3 waits");
+        has(out, "^step 5: write 1 byte" + lt3et1);
+    }
+
+    @Test
+    void eagain() throws Exception {
+        String out = run("eagain");
+        has(out, "read\\(\\d+, 512\\) = 440\\n.*read\\(\\d+, 512\\) = -EAGAIN");
+        has(out, "drained 3000 bytes in 6 reads, then EAGAIN");
+        has(out, "step 3: read again: -EAGAIN after");
+        has(out, "after 200 ms: still blocked in read: yes");
+        has(out, "the blocked read returned 5 after");
+        long taken = Long.parseLong(find(out, "the kernel took (\\d+) bytes in \\d+ writes, then write returned EAGAIN")
+                .group(1));
+        assertTrue(taken > 0, "the send buffer held something");
+        has(out, "now write\\(\\d+, 65536\\) = 65536: room again");
+        has(out, "accept4\\(\\d+\\) with no connection pending = -EAGAIN");
+        has(out, "connect\\(\\d+\\) from a non-blocking socket = -EINPROGRESS");
+        has(out, "getsockopt\\(\\d+, SO_ERROR\\) = 0");
+    }
+
+    @Test
+    void oneshot() throws Exception {
+        String out = run("oneshot");
+        has(out, "step 1: epoll_wait = 1 ");
+        has(out, "step 2: 3 more waits, fd still readable: reported 0 times");
+        has(out, "step 3: write 5 to the eventfd \\(a new event\\), 3 waits: reported 0 times");
+        has(out, "step 4: EPOLL_CTL_ADD again: EEXIST");
+        has(out, "step 5: EPOLL_CTL_MOD re-arms it; 3 waits: reported 1 times");
+        has(out, "step 6: .*3 waits: reported 3 times");
+    }
+
+    @Test
+    void fdSetsize() throws Exception {
+        String out = run("fd-setsize");
+        has(out, "FD_SETSIZE = 1024 ");
+        Assumptions.assumeFalse(out.contains("skipped:"), "RLIMIT_NOFILE too low here:\n" + out);
+        String big = find(out, "F_DUPFD_CLOEXEC, 1500\\) = (\\d+)").group(1);
+        assertTrue(Integer.parseInt(big) >= 1500);
+        has(out, "jmux refuses: fd " + big + " is beyond this FdSet's capacity 1024");
+        has(out, "step 2: .*select\\(nfds=" + (Integer.parseInt(big) + 1) + "\\) = 1, fd " + big + " ready: yes");
+        has(out, "step 3: select\\(nfds=100000\\).* = 1, fd " + big + " ready: yes");
+        has(out, "step 4: poll on fd " + big + " = 1 \\(POLLIN\\); epoll_wait with fd " + big
+                + " registered = 1 \\(data=" + big + "\\)");
+    }
+
+    @Test
+    void scanCost() throws Exception {
+        String out = run("scan-cost");
+        for (int n : ScanCost.SIZES) {
+            Matcher row = find(out, "^\\s+" + n + "\\s+(.*)$");
+            if (row.group(1).startsWith("skipped:")) {
+                assertTrue(Fds.softLimit() < n + 200, "skipped only for want of fds: " + row.group());
+                continue;
+            }
+            assertTrue(row.group(1).matches("\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+1/1/1"),
+                    "one timed call each, exactly one fd ready: " + row.group());
+        }
+    }
+
+    @Test
+    void thunderingHerd() throws Exception {
+        String out = run("thundering-herd");
+        String all = (" " + ThunderingHerd.WORKERS).repeat(ThunderingHerd.CONNECTIONS).strip();
+        String one = " 1".repeat(ThunderingHerd.CONNECTIONS).strip();
+        has(out, "EPOLLIN\\|EPOLLET: +wake-ups per connection: " + all + " ");
+        has(out, "EPOLLIN\\|EPOLLET\\|EPOLLEXCLUSIVE: +wake-ups per connection: " + one + " ");
+        Matcher herd = find(out, "EPOLLIN: +epoll_wait returned \\d+ times, (\\d+) accepts, \\d+ met EAGAIN;"
+                + " kernel: (\\d+) context switches");
+        Matcher exclusive = find(out, "EPOLLIN\\|EPOLLEXCLUSIVE: +epoll_wait returned \\d+ times, (\\d+) accepts,"
+                + " \\d+ met EAGAIN; kernel: (\\d+) context switches");
+        assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(herd.group(1)));
+        assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(exclusive.group(1)));
+        assertTrue(Long.parseLong(herd.group(2)) > Long.parseLong(exclusive.group(2)),
+                "the kernel woke more threads without EPOLLEXCLUSIVE:\n" + out);
+    }
+
+    @Test
+    void myths() throws Exception {
+        String out = run("myths");
+        has(out, "/proc/self/fd/\\d+ -> anon_inode:\\[eventpoll\\]");
+        has(out, "lines naming eventpoll: 0 before, 0 with an epoll set");
+        if (!out.contains("evidence c: skipped")) { // strace missing or not permitted: nothing to assert
+            has(out, "^\\s+epoll_wait\\((\\d+), \\[\\{events=EPOLLIN, data=\\{u32=\\d+, u64=\\d+\\}\\}\\], 16, 1000\\) = 1");
+            has(out, "mmap calls in the whole JVM: [1-9]\\d*; of the epoll fd: 0");
+        }
+        has(out, "myth 2:.*\\n.*select\\(nfds=\\d+\\) with a \\d+-bit set = 1, fd \\d+ ready: yes");
+        has(out, "a\\) 1000 fds, all ready: poll returned 1000 in .* epoll_wait returned 1000 in");
+        has(out, "b\\) .*: poll 1 syscall, .*; epoll 101 syscalls");
+        Matcher closed = find(out, "epoll_ctl\\(ADD, eventfd (\\d+)\\)");
+        String fd = closed.group(1);
+        has(out, "epoll_wait = 1, data=" + fd + " - fd " + fd + ", which is closed");
+        has(out, "epoll_ctl\\(DEL, " + fd + "\\) = EBADF");
+        has(out, "close\\(\\d+\\) too: epoll_wait = 0");
+    }
+}
