@@ -71,6 +71,7 @@ public final class Fd {
      *     non-blocking fd has nothing to read
      * @throws ErrnoException any other error, e.g. {@code EBADF}, {@code ECONNRESET}
      * @throws ReadOnlyBufferException if dst is read-only
+     * @throws IllegalStateException if dst's memory was freed (a segment of a closed Arena)
      */
     public static int read(int fd, ByteBuffer dst) throws ErrnoException {
         checkFd(fd);
@@ -81,6 +82,7 @@ public final class Fd {
         int len = checkedRemaining(dst, pos);
         int n;
         if (dst.isDirect()) {
+            checkMemoryAlive(dst, pos, len);
             n = readBuffer(fd, dst, pos, len);
         } else {
             n = readArray(fd, dst.array(), dst.arrayOffset() + pos, Math.min(len, HEAP_TRANSFER_MAX));
@@ -114,6 +116,7 @@ public final class Fd {
      *     non-blocking fd has no room
      * @throws ErrnoException any other error, e.g. {@code EPIPE} (reader gone; the JVM
      *     ignores {@code SIGPIPE}), {@code EBADF}
+     * @throws IllegalStateException if src's memory was freed (a segment of a closed Arena)
      */
     public static int write(int fd, ByteBuffer src) throws ErrnoException {
         checkFd(fd);
@@ -121,6 +124,7 @@ public final class Fd {
         int len = checkedRemaining(src, pos);
         int n;
         if (src.isDirect()) {
+            checkMemoryAlive(src, pos, len);
             n = writeBuffer(fd, src, pos, len);
         } else if (src.hasArray()) {
             n = writeArray(fd, src.array(), src.arrayOffset() + pos, Math.min(len, HEAP_TRANSFER_MAX));
@@ -270,6 +274,20 @@ public final class Fd {
             throw new IllegalStateException("buffer position/limit changed during the call");
         }
         return lim - pos;
+    }
+
+    /**
+     * A direct buffer can outlive its memory: one made by {@code MemorySegment.asByteBuffer()}
+     * (Java 22+) points into freed memory once its {@code Arena} is closed, and the kernel
+     * would write there. Reading one byte makes the buffer check that its memory is alive
+     * (it throws {@link IllegalStateException} if not). A shared Arena closed by another
+     * thread during the syscall is not caught: the JDK's channels guard that with an
+     * internal API that Java 17 code cannot use.
+     */
+    private static void checkMemoryAlive(ByteBuffer b, int pos, int len) {
+        if (len > 0) {
+            b.get(pos);
+        }
     }
 
     private static int checkTransfer(int n, String syscall, int fd, int len) throws ErrnoException {
