@@ -286,7 +286,11 @@ public final class Fd {
      */
     private static void checkMemoryAlive(ByteBuffer b, int pos, int len) {
         if (len > 0) {
-            b.get(pos);
+            try {
+                b.get(pos);
+            } catch (IndexOutOfBoundsException raced) { // another thread lowered the limit
+                throw new IllegalStateException("buffer position/limit changed during the call", raced);
+            }
         }
     }
 
