@@ -25,7 +25,13 @@ final class ChildJvm {
 
     static ChildJvm run(String classpath, List<String> jvmArgs, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        return runWrapped(List.of(), classpath, jvmArgs, main, args);
+    }
+
+    /** As {@link #run(String, List, Class, String...)}, the java command prefixed by wrapper (e.g. unshare). */
+    static ChildJvm runWrapped(List<String> wrapper, String classpath, List<String> jvmArgs, Class<?> main,
+                               String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(checkingFlags());
