@@ -31,14 +31,22 @@ class AllocationTest {
         for (int i = 0; i < iterations; i++) {
             body.run(); // warm up: class init, JIT
         }
-        long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < iterations; i++) {
-            body.run();
+        // The least of three measurements: an allocation per call shows in every one of
+        // them, while a one-off (an object the JIT had scalar-replaced, re-made in the
+        // interpreter after a deoptimisation; seen as 56 bytes under -Xcheck:jni and ASan)
+        // does not.
+        long least = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 3 && least > 0; attempt++) {
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < iterations; i++) {
+                body.run();
+            }
+            long after = mx.getThreadAllocatedBytes(tid);
+            long empty = mx.getThreadAllocatedBytes(tid) - after; // the counter's own cost
+            least = Math.min(least, after - before - empty);
         }
-        long after = mx.getThreadAllocatedBytes(tid);
-        long empty = mx.getThreadAllocatedBytes(tid) - after; // the counter's own cost
-        return after - before - empty;
+        return least;
     }
 
     @Test
