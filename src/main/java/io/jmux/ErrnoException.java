@@ -1,6 +1,7 @@
 package io.jmux;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * A syscall failed: carries the errno, its symbol, and the syscall with the arguments
@@ -16,13 +17,23 @@ public class ErrnoException extends IOException {
     /**
      * @param syscall the syscall's name, e.g. {@code "epoll_ctl"}
      * @param arguments the arguments that matter, as the message shows them (may be empty)
-     * @param errno the positive errno value
+     * @param errno the positive errno value (a negative one is read as its magnitude)
+     * @throws NullPointerException if syscall or arguments is null
+     * @throws IllegalArgumentException if errno is 0 or {@link Integer#MIN_VALUE}
      */
     public ErrnoException(String syscall, String arguments, int errno) {
-        super(syscall + "(" + arguments + "): " + Errno.name(errno) + " ("
-                + Errno.description(errno) + ")");
+        super(message(syscall, arguments, errno));
         this.errno = Math.abs(errno);
         this.syscall = syscall;
+    }
+
+    private static String message(String syscall, String arguments, int errno) {
+        Objects.requireNonNull(syscall, "syscall");
+        Objects.requireNonNull(arguments, "arguments");
+        if (errno == 0 || errno == Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("not an errno: " + errno);
+        }
+        return syscall + "(" + arguments + "): " + Errno.name(errno) + " (" + Errno.description(errno) + ")";
     }
 
     /** The positive errno value, e.g. {@link Errno#EEXIST}. */

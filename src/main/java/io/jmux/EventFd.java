@@ -60,6 +60,8 @@ public final class EventFd {
      *     for values past 2^63); <b>0 means EAGAIN</b>: a non-blocking eventfd whose counter
      *     is zero. A successful read never returns 0, so no other marker is needed.
      * @throws ErrnoException {@code EBADF}, {@code EINVAL} (fd is not an eventfd of 8 bytes)
+     * @throws IllegalArgumentException if fd is not an eventfd and read(2) returned fewer
+     *     than 8 bytes (those bytes are consumed)
      */
     public static long read(int fd) throws ErrnoException {
         Fd.checkFd(fd);
@@ -75,7 +77,11 @@ public final class EventFd {
         if (Errno.isWouldBlock(r)) {
             return 0;
         }
-        throw new ErrnoException("read", "eventfd=" + fd, r < 0 ? -r : Errno.EIO);
+        if (r >= 0) { // an eventfd always transfers 8 bytes: this fd is something else
+            throw new IllegalArgumentException("fd " + fd + " is not an eventfd: read(2) returned "
+                    + r + " bytes, not 8");
+        }
+        throw new ErrnoException("read", "eventfd=" + fd, -r);
     }
 
     /**

@@ -75,6 +75,7 @@ public final class Fd {
      *     non-blocking fd has nothing to read
      * @throws ErrnoException any other error, e.g. {@code EBADF}, {@code ECONNRESET}
      * @throws ReadOnlyBufferException if dst is read-only
+     * @throws IllegalStateException if dst's memory was freed (a segment of a closed Arena)
      */
     public static int read(int fd, ByteBuffer dst) throws ErrnoException {
         checkFd(fd);
@@ -87,6 +88,7 @@ public final class Fd {
         int count = dst.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
         long t0 = Trace.ON ? System.nanoTime() : 0;
         if (dst.isDirect()) {
+            checkMemoryAlive(dst, pos, len);
             n = readBuffer(fd, dst, pos, count);
         } else {
             n = readArray(fd, dst.array(), dst.arrayOffset() + pos, count);
@@ -128,6 +130,7 @@ public final class Fd {
      *     non-blocking fd has no room
      * @throws ErrnoException any other error, e.g. {@code EPIPE} (reader gone; the JVM
      *     ignores {@code SIGPIPE}), {@code EBADF}
+     * @throws IllegalStateException if src's memory was freed (a segment of a closed Arena)
      */
     public static int write(int fd, ByteBuffer src) throws ErrnoException {
         checkFd(fd);
@@ -137,6 +140,7 @@ public final class Fd {
         int count = src.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
         long t0;
         if (src.isDirect()) {
+            checkMemoryAlive(src, pos, len);
             t0 = Trace.ON ? System.nanoTime() : 0;
             n = writeBuffer(fd, src, pos, count);
         } else if (src.hasArray()) {
@@ -311,6 +315,24 @@ public final class Fd {
             throw new IllegalStateException("buffer position/limit changed during the call");
         }
         return lim - pos;
+    }
+
+    /**
+     * A direct buffer can outlive its memory: one made by {@code MemorySegment.asByteBuffer()}
+     * (Java 22+) points into freed memory once its {@code Arena} is closed, and the kernel
+     * would write there. Reading one byte makes the buffer check that its memory is alive
+     * (it throws {@link IllegalStateException} if not). A shared Arena closed by another
+     * thread during the syscall is not caught: the JDK's channels guard that with an
+     * internal API that Java 17 code cannot use.
+     */
+    private static void checkMemoryAlive(ByteBuffer b, int pos, int len) {
+        if (len > 0) {
+            try {
+                b.get(pos);
+            } catch (IndexOutOfBoundsException raced) { // another thread lowered the limit
+                throw new IllegalStateException("buffer position/limit changed during the call", raced);
+            }
+        }
     }
 
     private static int checkTransfer(int n, String syscall, int fd, int len) throws ErrnoException {

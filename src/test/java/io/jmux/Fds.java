@@ -59,6 +59,24 @@ final class Fds implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * The number of epoll and eventfd fds of this process: the kinds jmux makes for itself
+     * (an Epoll's fd; the eventfd close() uses to wake waiters). Unlike the total, the
+     * JVM never opens these on its own.
+     */
+    static long epollAndEventFdCount() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(f -> {
+                try {
+                    String target = Files.readSymbolicLink(f).toString();
+                    return target.equals("anon_inode:[eventpoll]") || target.equals("anon_inode:[eventfd]");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
     /** The number of open fds of this process. */
     static long openFdCount() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {

@@ -1,0 +1,336 @@
+package io.jmux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+
+/**
+ * Random arguments — jqwik's ints and longs, which favour 0, ±1, MIN_VALUE and MAX_VALUE —
+ * for the calls that take numbers from the caller. A small oracle written from the
+ * Javadoc says which specific exception each must throw; everything else must reach the
+ * kernel and come back as a result or an {@link ErrnoException} with an errno the man
+ * page lists for that syscall. Nothing else (no other exception, no crash) may happen.
+ *
+ * <p>Only calls that cannot harm the JVM take random fds (epoll_ctl into our own epoll,
+ * poll, select); read, write and close only ever get our own fds.
+ */
+class HostileArgumentsFuzzTest {
+    static final AtomicLong CASES = new AtomicLong();
+    static final AtomicLong CALLS = new AtomicLong();
+
+    private final Fds fds = new Fds();
+    private int ready; // an eventfd whose counter is 1: readable, so long waits return at once
+    private Epoll epoll;
+
+    @BeforeProperty
+    void setUp() throws ErrnoException {
+        ready = fds.eventfd(1);
+        epoll = Epoll.create();
+        epoll.add(ready, Epoll.EPOLLIN);
+    }
+
+    @AfterProperty
+    void tearDown() {
+        epoll.close();
+        fds.close();
+    }
+
+    @AfterContainer
+    static void summary() {
+        System.out.printf("HostileArgumentsFuzzTest: %d cases, %d jmux calls%n", CASES.get(), CALLS.get());
+    }
+
+    /** Fails unless e is an ErrnoException from syscall with one of the allowed errnos. */
+    static void expectErrno(ErrnoException e, String syscall, Set<String> allowed) {
+        assertEquals(syscall, e.syscall(), e.getMessage());
+        assertTrue(allowed.contains(e.errnoName()), e.getMessage() + " is not one of " + allowed);
+        assertTrue(e.getMessage().startsWith(syscall + "(") && e.getMessage().contains(e.errnoName()), e.getMessage());
+    }
+
+    /** Timeouts at the extremes; the blocking ones only where something is ready. */
+    @Provide
+    Arbitrary<Integer> millis() {
+        return Arbitraries.of(Integer.MIN_VALUE, -1000, -2, -1, 0, 1, Integer.MAX_VALUE);
+    }
+
+    @Property
+    void epollCtlThenWait(@ForAll int op, @ForAll int fd, @ForAll int events, @ForAll long data,
+                          @ForAll int maxEvents, @ForAll("millis") int timeout) throws Exception {
+        CASES.incrementAndGet();
+        boolean rejected = fd < 0 || (events & ~Epoll.ALL_EVENTS) != 0;
+        try {
+            CALLS.incrementAndGet();
+            epoll.ctl(op, fd, events, data);
+            assertTrue(!rejected, "accepted a bad argument");
+            if (op == Epoll.EPOLL_CTL_ADD && fd != ready) {
+                epoll.delete(fd); // someone else's fd, or an fd number of the JVM: not ours to watch
+            }
+        } catch (IllegalArgumentException e) {
+            assertTrue(rejected, e.toString());
+        } catch (ErrnoException e) {
+            assertTrue(!rejected, e.toString());
+            expectErrno(e, "epoll_ctl", Set.of("EBADF", "EEXIST", "ENOENT", "EPERM", "EINVAL", "ELOOP"));
+        }
+        rearm(); // the fd may have been our eventfd: make it readable and level-triggered again
+        try (EpollEvents ev = new EpollEvents(4)) {
+            CALLS.incrementAndGet();
+            int n = epoll.wait(ev, maxEvents, timeout);
+            assertTrue(maxEvents >= 1 && maxEvents <= 4 && timeout >= -1, "accepted a bad argument");
+            assertTrue(n == 1 && ev.fd(0) == ready, "the ready eventfd, once: " + n);
+        } catch (IllegalArgumentException e) {
+            assertTrue(maxEvents < 1 || maxEvents > 4 || timeout < -1, e.toString());
+        }
+    }
+
+    private void rearm() throws ErrnoException {
+        try {
+            epoll.modify(ready, Epoll.EPOLLIN);
+        } catch (ErrnoException e) {
+            epoll.add(ready, Epoll.EPOLLIN);
+        }
+    }
+
+    @Property
+    void pwait2Timeouts(@ForAll long timeoutNanos, @ForAll @IntRange(min = -2, max = 6) int maxEvents) throws Exception {
+        CASES.incrementAndGet();
+        try (EpollEvents ev = new EpollEvents(4)) {
+            CALLS.incrementAndGet();
+            assertEquals(1, epoll.pwait2(ev, maxEvents, timeoutNanos));
+            assertTrue(timeoutNanos >= -1 && maxEvents >= 1 && maxEvents <= 4, "accepted a bad argument");
+        } catch (IllegalArgumentException e) {
+            assertTrue(timeoutNanos < -1 || maxEvents < 1 || maxEvents > 4, e.toString());
+        }
+    }
+
+    @Provide
+    Arbitrary<Long> micros() {
+        return Arbitraries.oneOf(Arbitraries.longs(),
+                Arbitraries.of(Long.MIN_VALUE, -2L, -1L, 0L, 1L, 999_999L, 1_000_000L, Long.MAX_VALUE));
+    }
+
+    @Property
+    void selectArguments(@ForAll int nfds, @ForAll @IntRange(min = -1, max = 4096) int readCap,
+                         @ForAll @IntRange(min = -1, max = 4096) int writeCap,
+                         @ForAll @IntRange(min = -1, max = 4096) int exceptCap,
+                         @ForAll("micros") long timeout) throws Exception {
+        CASES.incrementAndGet();
+        FdSet r = readCap <= 0 ? null : new FdSet(readCap);
+        FdSet w = writeCap <= 0 ? null : new FdSet(writeCap);
+        FdSet x = exceptCap <= 0 ? null : new FdSet(exceptCap);
+        boolean readyCovered = r != null && ready < r.capacity() && nfds > ready;
+        if (readyCovered) {
+            r.set(ready);
+        } else if (timeout != 0 && timeout >= -1) {
+            timeout = 0; // nothing ready would be watched: a real wait would block the test
+        }
+        boolean bad = nfds < 0 || timeout < -1 || (r != null && nfds > r.capacity())
+                || (w != null && nfds > w.capacity()) || (x != null && nfds > x.capacity());
+        try {
+            CALLS.incrementAndGet();
+            int n = Select.select(nfds, r, w, x, timeout);
+            assertTrue(!bad, "accepted a bad argument");
+            assertEquals(readyCovered ? 1 : 0, n);
+            assertEquals(readyCovered, r != null && r.count() == 1 && r.isSet(ready));
+        } catch (IllegalArgumentException e) {
+            assertTrue(bad, e.toString());
+        }
+    }
+
+    @Property
+    void pollEntries(@ForAll int fd, @ForAll int events, @ForAll("millis") int timeout) throws Exception {
+        CASES.incrementAndGet();
+        boolean badEvents = (events & ~Poll.ALL_EVENTS) != 0;
+        // A random fd may be one of the JVM's; numbers past RLIMIT_NOFILE are surely closed.
+        int target = fd >= 0 && fd < BadInputTest.NEVER_OPEN ? fd + BadInputTest.NEVER_OPEN : fd;
+        try (PollFds p = new PollFds(2)) {
+            p.add(ready, Poll.POLLIN);
+            try {
+                p.add(target, events);
+                assertTrue(!badEvents, "accepted unknown event bits");
+            } catch (IllegalArgumentException e) {
+                assertTrue(badEvents, e.toString());
+                return;
+            }
+            try {
+                CALLS.incrementAndGet();
+                int n = Poll.poll(p, timeout);
+                assertTrue(timeout >= -1, "accepted timeout " + timeout);
+                assertEquals(Poll.POLLIN, p.revents(0));
+                int expected = target < 0 ? 0 : Poll.POLLNVAL;
+                assertEquals(Poll.eventNames(expected), Poll.eventNames(p.revents(1)), "fd " + target);
+                assertEquals(target < 0 ? 1 : 2, n);
+            } catch (IllegalArgumentException e) {
+                assertTrue(timeout < -1, e.toString());
+            }
+        }
+    }
+
+    @Property
+    void arrayReadWriteBounds(@ForAll @IntRange(min = 0, max = 64) int length, @ForAll int off, @ForAll int len)
+            throws Exception {
+        CASES.incrementAndGet();
+        int[] p = fds.pipe(true);
+        byte[] b = new byte[length];
+        boolean inBounds = off >= 0 && len >= 0 && off <= length - len;
+        try {
+            CALLS.incrementAndGet();
+            int w = Fd.write(p[1], b, off, len);
+            assertTrue(inBounds, "accepted off=" + off + " len=" + len + " for " + length + " bytes");
+            assertEquals(len, w);
+            CALLS.incrementAndGet();
+            assertEquals(len, Fd.read(p[0], b, off, len));
+        } catch (IndexOutOfBoundsException e) {
+            assertTrue(!inBounds, e.toString());
+        } finally {
+            fds.close(p[0]);
+            fds.close(p[1]);
+        }
+    }
+
+    @Property
+    void bufferReadWrite(@ForAll @IntRange(min = 0, max = 64) int capacity, @ForAll @IntRange(min = 0, max = 64) int position,
+                         @ForAll @IntRange(min = 0, max = 64) int limit, @ForAll boolean direct, @ForAll boolean readOnly)
+            throws Exception {
+        CASES.incrementAndGet();
+        if (position > limit || limit > capacity) {
+            return; // the buffer itself refuses such bounds
+        }
+        // A view 8 bytes into a larger buffer: canaries on both sides catch a transfer that
+        // strays outside [position, limit) of the view.
+        ByteBuffer base = direct ? ByteBuffer.allocateDirect(capacity + 16) : ByteBuffer.allocate(capacity + 16);
+        for (int i = 0; i < base.capacity(); i++) {
+            base.put(i, (byte) 0x11);
+        }
+        ByteBuffer view = base.position(8).limit(8 + capacity).slice();
+        base.clear();
+        view.limit(limit).position(position);
+        ByteBuffer b = readOnly ? view.asReadOnlyBuffer() : view;
+        int[] p = fds.pipe(true);
+        try {
+            byte[] payload = new byte[64];
+            java.util.Arrays.fill(payload, (byte) 0x5A);
+            Fd.write(p[1], payload, 0, 64);
+            CALLS.incrementAndGet();
+            int n = Fd.read(p[0], b);
+            assertTrue(!readOnly, "read into a read-only buffer");
+            assertEquals(limit - position, n);
+            assertEquals(limit, b.position());
+            for (int i = 0; i < base.capacity(); i++) {
+                boolean inside = i >= 8 + position && i < 8 + limit;
+                assertEquals(inside ? 0x5A : 0x11, base.get(i), "byte " + i);
+            }
+            CALLS.incrementAndGet();
+            assertEquals(limit - position, Fd.write(p[1], b.flip().position(position)));
+        } catch (ReadOnlyBufferException e) {
+            assertTrue(readOnly, e.toString());
+        } finally {
+            fds.close(p[0]);
+            fds.close(p[1]);
+        }
+    }
+
+    @Property
+    void sizesAndIndices(@ForAll int capacity, @ForAll int index) {
+        CASES.incrementAndGet();
+        int cap = capacity;
+        boolean small = cap >= 0 && cap <= 4096; // larger legal capacities would allocate up to 2 GiB
+        // FdSet: capacity 1..MAX_CAPACITY; index an fd
+        if (cap >= 1 && cap <= 4096) {
+            try (FdSet s = new FdSet(cap)) {
+                boolean inSet = index >= 0 && index < s.capacity();
+                try {
+                    s.set(index);
+                    assertTrue(inSet, "set(" + index + ") of " + s.capacity());
+                    assertTrue(s.isSet(index) && s.nextSetBit(0) == index && s.count() == 1);
+                } catch (IllegalArgumentException e) {
+                    assertTrue(!inSet, e.toString());
+                }
+            }
+        } else if (cap < 1 || cap > FdSet.MAX_CAPACITY) {
+            expectIae(() -> new FdSet(cap));
+        }
+        // PollFds: capacity 0..MAX_CAPACITY; index of an entry
+        if (small) {
+            try (PollFds p = new PollFds(cap)) {
+                if (cap > 0) {
+                    p.add(-1, Poll.POLLIN);
+                }
+                boolean valid = index >= 0 && index < p.size();
+                try {
+                    p.set(index, -1, Poll.POLLOUT);
+                    assertTrue(valid, "set(" + index + ") of size " + p.size());
+                } catch (IndexOutOfBoundsException e) {
+                    assertTrue(!valid, e.toString());
+                }
+            }
+        } else if (cap < 0 || cap > PollFds.MAX_CAPACITY) {
+            expectIae(() -> new PollFds(cap));
+        }
+        // EpollEvents: capacity 1..MAX_CAPACITY; index of an event
+        if (cap >= 1 && cap <= 4096) {
+            try (EpollEvents ev = new EpollEvents(cap)) {
+                boolean valid = index >= 0 && index < cap;
+                try {
+                    ev.events(index);
+                    assertTrue(valid, "events(" + index + ") of " + cap);
+                } catch (IndexOutOfBoundsException e) {
+                    assertTrue(!valid, e.toString());
+                }
+            }
+        } else if (cap < 1 || cap > EpollEvents.MAX_CAPACITY) {
+            expectIae(() -> new EpollEvents(cap));
+        }
+    }
+
+    private static void expectIae(Runnable r) {
+        try {
+            r.run();
+            fail("no IllegalArgumentException");
+        } catch (IllegalArgumentException expected) {
+            // the documented answer
+        }
+    }
+
+    @Property
+    void flagArguments(@ForAll int flags, @ForAll long initval) throws Exception {
+        CASES.incrementAndGet();
+        try {
+            Epoll.create(flags).close();
+            assertTrue(flags == 0 || flags == Epoll.EPOLL_CLOEXEC, "epoll_create1 flags 0x" + Integer.toHexString(flags));
+        } catch (IllegalArgumentException e) {
+            assertTrue(flags != 0 && flags != Epoll.EPOLL_CLOEXEC, e.toString());
+        }
+        int efdFlags = flags & ~EventFd.EFD_NONBLOCK; // keep blocking reads out of reach
+        boolean goodEventfd = initval >= 0 && initval <= 0xFFFF_FFFFL
+                && (efdFlags & ~(EventFd.EFD_CLOEXEC | EventFd.EFD_SEMAPHORE)) == 0;
+        try {
+            CALLS.incrementAndGet();
+            Fd.close(EventFd.eventfd(initval, efdFlags | EventFd.EFD_NONBLOCK));
+            assertTrue(goodEventfd, "eventfd(" + initval + ", 0x" + Integer.toHexString(efdFlags) + ")");
+        } catch (IllegalArgumentException e) {
+            assertTrue(!goodEventfd, e.toString());
+        }
+        try {
+            CALLS.incrementAndGet();
+            int[] p = Fd.pipe2(flags);
+            Fd.close(p[0]);
+            Fd.close(p[1]);
+        } catch (ErrnoException e) {
+            expectErrno(e, "pipe2", Set.of("EINVAL", "ENOPKG")); // ENOPKG: O_NOTIFICATION_PIPE without CONFIG_WATCH_QUEUE
+        }
+    }
+}
