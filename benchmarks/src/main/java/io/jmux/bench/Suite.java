@@ -67,7 +67,7 @@ public final class Suite {
     /** The main job: the three syscalls at 3 sizes, one fd ready, every binding; minutes. */
     static Profile shortProfile() {
         return new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
-                List.of("1"), 2, 5, 300, false);
+                List.of("1"), 2, 5, 400, false);
     }
 
     /** Every scenario and parameter of issue 4. */
