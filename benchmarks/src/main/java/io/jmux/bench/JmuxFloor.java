@@ -1,6 +1,8 @@
 package io.jmux.bench;
 
 import io.jmux.Jmux;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,10 +26,52 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = Bench.NATIVE_ACCESS)
 @State(Scope.Thread)
 public class JmuxFloor {
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(JmuxFloor.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private int value;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
 
     @Benchmark
     public int noop() {
         return Jmux.noop(value++);
+    }
+
+    /**
+     * A proxy, not jmux code: the no-op JNI call wrapped in the in-flight count that
+     * {@code io.jmux.Epoll} keeps around every call (a compare-and-set before, a
+     * get-and-add after, and the closed-bit reads), written here the same way, so the
+     * difference to {@link #noop} is what that guarantee (close never lets a call reach a
+     * reused fd number) costs per epoll call.
+     */
+    @Benchmark
+    public int noop_refcount() {
+        int s;
+        do {
+            s = (int) STATE.getVolatile(this);
+            if ((s & 1) != 0) {
+                throw new IllegalStateException("closed");
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s + 2));
+        int r;
+        try {
+            r = Jmux.noop(value++);
+            if (((int) STATE.getVolatile(this) & 1) != 0) {
+                r = 0;
+            }
+        } finally {
+            if ((int) STATE.getAndAdd(this, -2) - 2 == 1) {
+                throw new IllegalStateException("closed during the call");
+            }
+        }
+        return r;
     }
 }

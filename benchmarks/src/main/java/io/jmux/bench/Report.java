@@ -348,16 +348,29 @@ public final class Report {
 
     // ---- the call floor ----
 
-    private void floor() throws IOException {
-        List<Figure> noop = figures.stream().filter(f -> f.scenario().equals("noop"))
-                .sorted(Comparator.comparingInt(f -> IMPLS.indexOf(f.impl()))).collect(Collectors.toList());
-        if (noop.isEmpty()) {
+    private void floor() {
+        Figure c = find(C, new Key("noop", -1, "-"));
+        List<Figure> rows = figures.stream().filter(f -> f.scenario().startsWith("noop"))
+                .sorted(Comparator.comparingInt((Figure f) -> IMPLS.indexOf(f.impl()))
+                        .thenComparing(Figure::scenario))
+                .collect(Collectors.toList());
+        if (rows.isEmpty()) {
             return;
         }
         md.append("## ").append(SCENARIOS.get("noop")[0]).append("\n\n");
         md.append(SCENARIOS.get("noop")[1]).append(" The jmux − C difference is the JNI transition"
-                + " that every jmux call pays on top of its syscall.\n\n");
-        table(noop);
+                + " that every jmux call pays on top of its syscall. `noop_refcount` (a proxy, not jmux"
+                + " code) wraps the same JNI call in the in-flight count io.jmux.Epoll keeps around each"
+                + " call; its difference to `noop` is what that count costs per epoll call.\n\n");
+        md.append("| binding | call | ns/op | ± | + ns vs C | B/op |\n|---|---|---:|---:|---:|---:|\n");
+        for (Figure f : rows) {
+            String plus = c == null || f.impl().equals(C) ? ""
+                    : String.format(Locale.ROOT, "%+.1f", f.score() - c.score());
+            md.append("| ").append(f.impl()).append(" | `").append(f.scenario()).append("` | ")
+                    .append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error())).append(" | ")
+                    .append(plus).append(" | ").append(fmtBytes(f.bytesPerOp())).append(" |\n");
+        }
+        md.append('\n');
     }
 
     // ---- one section per scenario and ready value ----

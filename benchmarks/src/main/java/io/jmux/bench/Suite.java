@@ -176,7 +176,7 @@ public final class Suite {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
         }
-        jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop$", profile.n, profile.ready);
+        jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
         List<String> nioN = nioSizes();
         if (!nioN.isEmpty()) {
             jmh("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
