@@ -1,6 +1,5 @@
 package io.jmux.bench;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -29,7 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.openjdk.jmh.util.ListStatistics;
 
 /**
- * Turns one run directory (ctwin.json, jmh-*.json, machine.json, optionally echo.json)
+ * Turns one run directory (ctwin-*.json, jmh-*.json, machine.json, optionally echo.json)
  * into report.md — a Markdown table per scenario with ns/op, its 99.9% error, the ratio
  * to C and B/op — and PNG charts of ns/op against n on log scales.
  *
@@ -130,10 +129,7 @@ public final class Report {
         if (Files.exists(m)) {
             machine = JsonParser.parseString(Files.readString(m)).getAsJsonObject();
         }
-        Path c = dir.resolve("ctwin.json");
-        if (Files.exists(c)) {
-            loadCTwin(c);
-        }
+        loadCTwin();
         try (DirectoryStream<Path> jmh = Files.newDirectoryStream(dir, "jmh*.json")) {
             for (Path p : jmh) {
                 loadJmh(p);
@@ -141,18 +137,28 @@ public final class Report {
         }
     }
 
-    /** The C twin writes raw per-iteration ns/op; mean and error use JMH's own statistics. */
-    private void loadCTwin(Path file) throws IOException {
-        JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        for (JsonElement e : root.getAsJsonArray("results")) {
-            JsonObject r = e.getAsJsonObject();
-            JsonArray raw = r.getAsJsonArray("nsPerOp");
-            ListStatistics stats = new ListStatistics();
-            raw.forEach(v -> stats.addValue(v.getAsDouble()));
-            JsonObject params = r.getAsJsonObject("params");
-            figures.add(new Figure(C, r.get("scenario").getAsString(), intParam(params, "n"),
-                    stringParam(params, "ready"), stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN));
+    /**
+     * The C twin writes raw per-iteration ns/op, once before and once after JMH; the
+     * iterations of both runs are pooled per scenario point, and mean and error computed
+     * with JMH's own statistics.
+     */
+    private void loadCTwin() throws IOException {
+        Map<Key, ListStatistics> pooled = new LinkedHashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ctwin*.json")) {
+            for (Path file : files) {
+                JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+                for (JsonElement e : root.getAsJsonArray("results")) {
+                    JsonObject r = e.getAsJsonObject();
+                    JsonObject params = r.getAsJsonObject("params");
+                    Key key = new Key(r.get("scenario").getAsString(), intParam(params, "n"),
+                            stringParam(params, "ready"));
+                    ListStatistics stats = pooled.computeIfAbsent(key, k -> new ListStatistics());
+                    r.getAsJsonArray("nsPerOp").forEach(v -> stats.addValue(v.getAsDouble()));
+                }
+            }
         }
+        pooled.forEach((k, stats) -> figures.add(new Figure(C, k.scenario(), k.n(), k.ready(),
+                stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN)));
     }
 
     private void loadJmh(Path file) throws IOException {
@@ -243,7 +249,8 @@ public final class Report {
             }
             md.append('\n');
         }
-        md.append("ns/op is JMH's average time per op (the C twin's: the mean of its iterations),"
+        md.append("ns/op is JMH's average time per op (the C twin's: the mean of its iterations,"
+                + " run once before and once after JMH and pooled),"
                 + " ± the 99.9% confidence half-width JMH computes (the C twin's with the same"
                 + " statistics). × C is ns/op divided by the C twin's at the same point, ± the"
                 + " propagated error; + ns is the difference. B/op is JMH's `gc.alloc.rate.norm`:"

@@ -23,9 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * One benchmark run: the C twin, then JMH over jmux and its peers with the same
- * parameters and iteration times, then the report. Everything lands in one directory
- * ({@code results/<profile>-<time>/}): ctwin.json, jmh-*.json, machine.json, report.md
- * and the charts.
+ * parameters and iteration times, the C twin again, then the report. Everything lands in
+ * one directory ({@code results/<profile>-<time>/}): ctwin-*.json, jmh-*.json,
+ * machine.json, report.md and the charts.
  *
  * <pre>
  * java -cp target/benchmarks.jar io.jmux.bench.Suite short|full [--out DIR]
@@ -117,8 +117,11 @@ public final class Suite {
     private void run() throws Exception {
         long start = System.nanoTime();
         describeMachine();
-        step("C twin", this::runCTwin);
+        // C twin before and after JMH: the report pools both, so a machine that got busier
+        // or quieter during the run widens C's error bar instead of skewing every ratio.
+        step("C twin (before JMH)", () -> runCTwin("ctwin-before.json"));
         step("JMH", this::runJmh);
+        step("C twin (after JMH)", () -> runCTwin("ctwin-after.json"));
         machine.put("loadAverageAtEnd", loadAverage());
         machine.put("notes", notes);
         machine.put("elapsedSeconds", (System.nanoTime() - start) / 1_000_000_000L);
@@ -147,7 +150,7 @@ public final class Suite {
 
     // ---- the C twin ----
 
-    private void runCTwin() throws IOException, InterruptedException {
+    private void runCTwin(String file) throws IOException, InterruptedException {
         Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
         if (!Files.isExecutable(ctwin)) {
             throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
@@ -160,7 +163,7 @@ public final class Suite {
                 "--warmup", String.valueOf(profile.warmupIterations),
                 "--iterations", String.valueOf(profile.iterations),
                 "--time-ms", String.valueOf(profile.iterationMillis),
-                "--out", out.resolve("ctwin.json").toString());
+                "--out", out.resolve(file).toString());
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd);
