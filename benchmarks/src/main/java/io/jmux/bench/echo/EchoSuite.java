@@ -21,13 +21,13 @@ import java.util.concurrent.TimeoutException;
  * Echo throughput over loopback: the teaching examples' jmux echo servers (blocking,
  * select, poll, epoll-lt, epoll-et) against {@link NettyEchoServer} and
  * {@link NioEchoServer}, all driven by the one load client of the examples jar at 10, 100
- * and 1000 connections. Writes echo.json into the run directory and re-renders its
- * report.md.
+ * and 1000 connections, after one unrecorded warm-up run per server (each server is a
+ * fresh JVM). Writes echo.json into the run directory and re-renders its report.md.
  *
  * <pre>
  * java -cp target/benchmarks.jar io.jmux.bench.echo.EchoSuite --out DIR
  *      [--examples-jar ../target/jmux-examples.jar] [--connections 10,100,1000]
- *      [--total-messages 100000] [--size 128] [--timeout-s 180]
+ *      [--total-messages 100000] [--size 128] [--timeout-s 180] [--warmup-messages 20000]
  * </pre>
  *
  * The contract with the examples jar: {@code echo --model M --port 0 --quiet} prints
@@ -46,6 +46,7 @@ public final class EchoSuite {
     private long totalMessages = 100_000;
     private int size = 128;
     private long timeoutSeconds = 180;
+    private long warmupMessages = 20_000;
 
     private final List<Map<String, Object>> runs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -69,6 +70,7 @@ public final class EchoSuite {
                 case "--total-messages": totalMessages = Long.parseLong(v); break;
                 case "--size": size = Integer.parseInt(v); break;
                 case "--timeout-s": timeoutSeconds = Long.parseLong(v); break;
+                case "--warmup-messages": warmupMessages = Long.parseLong(v); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -132,16 +134,21 @@ public final class EchoSuite {
                 notes.add(server.name() + ": started and printed `listening on 127.0.0.1:" + port + "`");
                 return;
             }
+            if (warmupMessages > 0) {
+                // Every server is a fresh JVM: one unrecorded run lets its JIT compile the
+                // echo loop before the measured runs.
+                runClient(server.name(), port, 10, warmupMessages, false);
+            }
             for (int c : connections) {
-                runClient(server.name(), port, c);
+                runClient(server.name(), port, c, totalMessages, true);
             }
         } finally {
             stop(p);
         }
     }
 
-    private void runClient(String server, int port, int conns) throws Exception {
-        long perConnection = Math.max(1, totalMessages / conns);
+    private void runClient(String server, int port, int conns, long messages, boolean record) throws Exception {
+        long perConnection = Math.max(1, messages / conns);
         List<String> cmd = javaCommand("-jar", examplesJar.toString(), "client", "--port", String.valueOf(port),
                 "--connections", String.valueOf(conns), "--messages", String.valueOf(perConnection),
                 "--size", String.valueOf(size));
@@ -166,8 +173,10 @@ public final class EchoSuite {
             notes.add(note);
             return;
         }
-        System.out.println("echo: " + server + ": " + line);
-        runs.add(record(server, parseResult(line)));
+        System.out.println("echo: " + server + (record ? ": " : " (warm-up, not recorded): ") + line);
+        if (record) {
+            runs.add(record(server, parseResult(line)));
+        }
     }
 
     private Map<String, Object> record(String server, Map<String, String> r) {
