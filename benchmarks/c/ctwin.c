@@ -14,12 +14,17 @@
  * written out raw; the report tool computes mean and error with JMH's own
  * statistics, so C and Java figures carry the same kind of error bar.
  *
+ * The process runs with one idle thread besides the measuring one (--idle-threads), as
+ * every JVM is multi-threaded: see start_idle_threads for why the kernel cares.
+ *
  * usage: jmux-ctwin --scenarios a,b --n 1,100 --ready 0,1,all
- *                   [--warmup 2] [--iterations 5] [--time-ms 1000] [--out file.json]
+ *                   [--warmup 2] [--iterations 5] [--time-ms 1000] [--idle-threads 1]
+ *                   [--out file.json]
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,6 +445,33 @@ static void run_one(const struct scenario *sc, int n, const char *ready, const s
     close_all(&st);
 }
 
+/* ---- idle threads ---- */
+
+static void *idle(void *arg) {
+    (void) arg;
+    for (;;) {
+        pause();
+    }
+    return NULL;
+}
+
+/* Starts `count` threads that sleep for ever. A JVM is always multi-threaded, and the
+ * kernel looks fds up differently then: fdget() takes a reference on the file (an atomic
+ * increment and decrement) when the fd table is shared by more than one thread, and
+ * skips it in a single-threaded process. poll and select look up every fd they are
+ * given, so without these threads C would do less kernel work per fd than any JVM. */
+static void start_idle_threads(int count) {
+    for (int i = 0; i < count; i++) {
+        pthread_t t;
+        int r = pthread_create(&t, NULL, idle, NULL);
+        if (r != 0) {
+            errno = r;
+            die("pthread_create");
+        }
+        pthread_detach(t);
+    }
+}
+
 /* ---- command line ---- */
 
 static int split(char *list, char **items) {
@@ -452,7 +484,7 @@ static int split(char *list, char **items) {
 
 static void usage(void) {
     fprintf(stderr, "usage: jmux-ctwin --scenarios a,b --n 1,100 --ready 0,1,all"
-            " [--warmup W] [--iterations I] [--time-ms T] [--out file.json]\n");
+            " [--warmup W] [--iterations I] [--time-ms T] [--idle-threads K] [--out file.json]\n");
     exit(2);
 }
 
@@ -461,6 +493,7 @@ int main(int argc, char **argv) {
     int names_count = 0, n_count = 0, ready_count = 0;
     struct timing t = { 2, 5, 1000000000LL };
     const char *out_path = NULL;
+    int threads = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--scenarios") == 0) names_count = split(argv[i + 1], names);
         else if (strcmp(argv[i], "--n") == 0) n_count = split(argv[i + 1], ns);
@@ -469,18 +502,20 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--iterations") == 0) t.iterations = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--time-ms") == 0) t.iteration_ns = atoll(argv[i + 1]) * 1000000LL;
         else if (strcmp(argv[i], "--out") == 0) out_path = argv[i + 1];
+        else if (strcmp(argv[i], "--idle-threads") == 0) threads = atoi(argv[i + 1]);
         else usage();
     }
     if (argc % 2 == 0 || names_count == 0 || n_count == 0 || ready_count == 0 || t.iterations < 1) {
         usage();
     }
+    start_idle_threads(threads);
     out = out_path ? fopen(out_path, "w") : stdout;
     if (out == NULL) {
         die(out_path);
     }
-    fprintf(out, "{\"tool\": \"jmux-ctwin\", \"unit\": \"ns/op\", \"fdBase\": %d,"
+    fprintf(out, "{\"tool\": \"jmux-ctwin\", \"unit\": \"ns/op\", \"fdBase\": %d, \"idleThreads\": %d,"
             " \"warmupIterations\": %d, \"iterations\": %d, \"iterationTimeMs\": %lld,"
-            " \"results\": [", FD_BASE, t.warmup, t.iterations, t.iteration_ns / 1000000);
+            " \"results\": [", FD_BASE, threads, t.warmup, t.iterations, t.iteration_ns / 1000000);
     for (int s = 0; s < names_count; s++) {
         const struct scenario *sc = find_scenario(names[s]);
         for (int i = 0; i < (sc->uses_n ? n_count : 1); i++) {

@@ -36,8 +36,11 @@ import org.openjdk.jmh.util.ListStatistics;
  */
 public final class Report {
     /** Bindings in table order; the C twin is the reference every ratio divides by. */
-    static final List<String> IMPLS = List.of("C", "jmux", "Netty epoll", "JNA", "FFM", "JDK Selector");
+    static final List<String> IMPLS = List.of("C", "C, single-threaded", "jmux", "Netty epoll", "JNA", "FFM",
+            "JDK Selector");
     static final String C = "C";
+    /** The C twin without its idle thread: the kernel's cheaper fd lookups of a single-threaded process. */
+    static final String C_SINGLE = "C, single-threaded";
     static final String JMUX = "jmux";
 
     /** Scenario key (the benchmark method and C twin name) to its title and what one op does. */
@@ -144,20 +147,26 @@ public final class Report {
      */
     private void loadCTwin() throws IOException {
         Map<Key, ListStatistics> pooled = new LinkedHashMap<>();
+        Map<Key, ListStatistics> single = new LinkedHashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "ctwin*.json")) {
             for (Path file : files) {
                 JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+                // Twins without idle threads are a separate row, never the reference.
+                boolean singleThreaded = root.has("idleThreads") && root.get("idleThreads").getAsInt() == 0;
+                Map<Key, ListStatistics> into = singleThreaded ? single : pooled;
                 for (JsonElement e : root.getAsJsonArray("results")) {
                     JsonObject r = e.getAsJsonObject();
                     JsonObject params = r.getAsJsonObject("params");
                     Key key = new Key(r.get("scenario").getAsString(), intParam(params, "n"),
                             stringParam(params, "ready"));
-                    ListStatistics stats = pooled.computeIfAbsent(key, k -> new ListStatistics());
+                    ListStatistics stats = into.computeIfAbsent(key, k -> new ListStatistics());
                     r.getAsJsonArray("nsPerOp").forEach(v -> stats.addValue(v.getAsDouble()));
                 }
             }
         }
         pooled.forEach((k, stats) -> figures.add(new Figure(C, k.scenario(), k.n(), k.ready(),
+                stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN)));
+        single.forEach((k, stats) -> figures.add(new Figure(C_SINGLE, k.scenario(), k.n(), k.ready(),
                 stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN)));
     }
 
@@ -249,6 +258,11 @@ public final class Report {
             }
             md.append('\n');
         }
+        md.append("The C twin runs with one idle thread besides the measuring one, because a JVM is"
+                + " multi-threaded and Linux looks fds up more expensively in a process whose fd table"
+                + " is shared (fdget takes a file reference): poll and select pay that per fd, so a"
+                + " single-threaded C reference would charge jmux for the JVM's threads. Where the"
+                + " suite also ran it single-threaded, that row is `C, single-threaded`.\n\n");
         md.append("ns/op is JMH's average time per op (the C twin's: the mean of its iterations,"
                 + " run once before and once after JMH and pooled),"
                 + " ± the 99.9% confidence half-width JMH computes (the C twin's with the same"
@@ -422,8 +436,8 @@ public final class Report {
 
     // ---- charts ----
 
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xd62728),
+        new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)};
 
     /** Every binding's ns/op against n for one scenario; null if fewer than two n. */
     private Path bindingChart(String scenario, String ready, List<Figure> rows) throws IOException {
@@ -433,7 +447,7 @@ public final class Report {
         XYChart chart = newChart(SCENARIOS.get(scenario)[0] + (ready.equals("-") ? "" : ", ready=" + ready));
         for (String impl : IMPLS) {
             List<Figure> line = rows.stream().filter(f -> f.impl().equals(impl)).collect(Collectors.toList());
-            addLine(chart, impl, line, PALETTE[IMPLS.indexOf(impl) % PALETTE.length], impl.equals(C));
+            addLine(chart, impl, line, PALETTE[IMPLS.indexOf(impl) % PALETTE.length], impl.startsWith(C));
         }
         return save(chart, scenario + (ready.equals("-") ? "" : "-ready-" + ready));
     }

@@ -49,6 +49,8 @@ public final class Suite {
         int iterations;
         long iterationMillis;
         boolean trace;
+        /** Also run the C twin single-threaded, to show what a shared fd table costs. */
+        boolean singleThreadedC;
 
         Profile(String name, String waits, String registrations, List<String> n, List<String> ready,
                 int warmupIterations, int iterations, long iterationMillis, boolean trace) {
@@ -72,8 +74,10 @@ public final class Suite {
 
     /** Every scenario and parameter of issue 4. */
     static Profile fullProfile() {
-        return new Profile("full", WAITS, REGISTRATIONS, List.of("1", "10", "100", "1000", "10000"),
+        Profile p = new Profile("full", WAITS, REGISTRATIONS, List.of("1", "10", "100", "1000", "10000"),
                 List.of("0", "1", "all"), 3, 5, 1000, true);
+        p.singleThreadedC = true;
+        return p;
     }
 
     private final Profile profile;
@@ -119,9 +123,12 @@ public final class Suite {
         describeMachine();
         // C twin before and after JMH: the report pools both, so a machine that got busier
         // or quieter during the run widens C's error bar instead of skewing every ratio.
-        step("C twin (before JMH)", () -> runCTwin("ctwin-before.json"));
+        step("C twin (before JMH)", () -> runCTwin("ctwin-before.json", 1));
         step("JMH", this::runJmh);
-        step("C twin (after JMH)", () -> runCTwin("ctwin-after.json"));
+        step("C twin (after JMH)", () -> runCTwin("ctwin-after.json", 1));
+        if (profile.singleThreadedC) {
+            step("C twin, single-threaded", () -> runCTwin("ctwin-single-threaded.json", 0));
+        }
         machine.put("loadAverageAtEnd", loadAverage());
         machine.put("notes", notes);
         machine.put("elapsedSeconds", (System.nanoTime() - start) / 1_000_000_000L);
@@ -150,7 +157,12 @@ public final class Suite {
 
     // ---- the C twin ----
 
-    private void runCTwin(String file) throws IOException, InterruptedException {
+    /**
+     * Runs the C twin with {@code idleThreads} idle threads besides its measuring one: 1
+     * for the reference every ratio divides by (a JVM is multi-threaded, and the kernel's
+     * fd lookups cost more in a multi-threaded process), 0 to show what that costs.
+     */
+    private void runCTwin(String file, int idleThreads) throws IOException, InterruptedException {
         Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
         if (!Files.isExecutable(ctwin)) {
             throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
@@ -163,6 +175,7 @@ public final class Suite {
                 "--warmup", String.valueOf(profile.warmupIterations),
                 "--iterations", String.valueOf(profile.iterations),
                 "--time-ms", String.valueOf(profile.iterationMillis),
+                "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
