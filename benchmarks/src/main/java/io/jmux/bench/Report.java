@@ -248,8 +248,10 @@ public final class Report {
         row("JDK", str("jdk", "?"));
         row("Load average (1, 5, 15 min) at start / end",
                 str("loadAverageAtStart", "?") + " / " + str("loadAverageAtEnd", "?"));
-        row("JMH and C twin settings", str("warmupIterations", "?") + " warm-up + " + str("iterations", "?")
+        row("JMH settings", str("warmupIterations", "?") + " warm-up + " + str("iterations", "?")
                 + " measured iterations of " + str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
+        row("C twin settings", "1 warm-up + " + str("iterations", "?") + " measured iterations of "
+                + str("iterationMillis", "?") + " ms, run before and after JMH");
         row("FFM", str("ffm", "not recorded"));
         md.append('\n');
         if (machine.has("notes")) {
