@@ -1,0 +1,532 @@
+/*
+ * jmux-ctwin: the JMH scenarios of benchmarks/src/main/java written as plain C,
+ * so each jmux figure can be reported as a ratio to C measured in the same run.
+ *
+ * Every scenario does what its Java twin does, step for step: the same fds (N
+ * non-blocking eventfds numbered from FD_BASE up, the first `ready` of them
+ * readable), the same syscall with timeout 0, and the same walk over the result
+ * to find the ready fds, whose sum is checked against the expected one so a
+ * broken scenario stops the run instead of timing the wrong thing.
+ *
+ * Timing mirrors JMH's AverageTime mode: warm-up iterations, then measured
+ * iterations of a fixed wall time each, every op run in a tight loop and the
+ * clock (CLOCK_MONOTONIC) read once per batch of ops. Each iteration's ns/op is
+ * written out raw; the report tool computes mean and error with JMH's own
+ * statistics, so C and Java figures carry the same kind of error bar.
+ *
+ * The process runs with one idle thread besides the measuring one (--idle-threads), as
+ * every JVM is multi-threaded: see start_idle_threads for why the kernel cares.
+ *
+ * usage: jmux-ctwin --scenarios a,b --n 1,100 --ready 0,1,all
+ *                   [--warmup 2] [--iterations 5] [--time-ms 1000] [--idle-threads 1]
+ *                   [--out file.json]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The Java twins number their fds from the same base, so select sees the same nfds
+ * in both processes even though a JVM has more fds open than this program. */
+#define FD_BASE 256
+#define MAX_LIST 32
+
+struct state {
+    int n;                      /* registered fds */
+    int ready;                  /* the first `ready` fds are readable */
+    int *fds;
+    long long ready_sum;        /* sum of the ready fds: what every wait must find */
+    int epfd;
+    struct epoll_event *events; /* n entries: maxevents = n */
+    struct pollfd *pfds;
+    uint64_t *interest;         /* select: the fds to watch */
+    uint64_t *work;             /* select: the copy the kernel overwrites */
+    size_t words;
+    int nfds;
+    int extra_fd;               /* epoll_ctl_add_del: the fd added and removed */
+    int counter;
+};
+
+typedef long long (*op_fn)(struct state *st);
+
+static volatile long long sink; /* results go here so no op can be optimised away */
+
+static void die(const char *what) {
+    fprintf(stderr, "jmux-ctwin: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static void fail(const char *scenario, int count, long long sum, const struct state *st) {
+    fprintf(stderr, "jmux-ctwin: %s n=%d ready=%d: found %d fds summing to %lld, expected %d"
+            " summing to %lld\n", scenario, st->n, st->ready, count, sum, st->ready, st->ready_sum);
+    exit(1);
+}
+
+static void check(const char *scenario, const struct state *st, int count, long long sum) {
+    if (count != st->ready || sum != st->ready_sum) {
+        fail(scenario, count, sum, st);
+    }
+}
+
+static long long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- fds ---- */
+
+static int eventfd_at_base(void) {
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) {
+        die("eventfd");
+    }
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, FD_BASE);
+    if (moved < 0) {
+        die("fcntl(F_DUPFD_CLOEXEC)");
+    }
+    close(fd);
+    return moved;
+}
+
+static void open_fds(struct state *st) {
+    st->fds = calloc((size_t) st->n, sizeof(int));
+    if (st->fds == NULL) {
+        die("calloc");
+    }
+    st->ready_sum = 0;
+    for (int i = 0; i < st->n; i++) {
+        st->fds[i] = eventfd_at_base();
+        if (i < st->ready) {
+            if (eventfd_write(st->fds[i], 1) < 0) {
+                die("eventfd_write");
+            }
+            st->ready_sum += st->fds[i];
+        }
+    }
+    st->extra_fd = -1;
+    st->epfd = -1;
+}
+
+static void close_all(struct state *st) {
+    for (int i = 0; i < st->n; i++) {
+        close(st->fds[i]);
+    }
+    if (st->epfd >= 0) {
+        close(st->epfd);
+    }
+    if (st->extra_fd >= 0) {
+        close(st->extra_fd);
+    }
+    free(st->fds);
+    free(st->events);
+    free(st->pfds);
+    free(st->interest);
+    free(st->work);
+}
+
+/* ---- setups ---- */
+
+static void setup_epoll(struct state *st, uint32_t flags) {
+    st->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (st->epfd < 0) {
+        die("epoll_create1");
+    }
+    for (int i = 0; i < st->n; i++) {
+        struct epoll_event ev = { .events = EPOLLIN | flags, .data.u64 = (uint64_t) st->fds[i] };
+        if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->fds[i], &ev) < 0) {
+            die("epoll_ctl(ADD)");
+        }
+    }
+    st->events = calloc((size_t) st->n, sizeof(struct epoll_event));
+    st->extra_fd = eventfd_at_base();
+}
+
+static void setup_select(struct state *st) {
+    st->nfds = st->fds[st->n - 1] + 1;
+    st->words = ((size_t) st->nfds + 63) / 64;
+    st->interest = calloc(st->words, sizeof(uint64_t));
+    st->work = calloc(st->words, sizeof(uint64_t));
+    for (int i = 0; i < st->n; i++) {
+        st->interest[st->fds[i] / 64] |= 1ULL << (st->fds[i] % 64);
+    }
+}
+
+static void setup_poll(struct state *st) {
+    st->pfds = calloc((size_t) st->n, sizeof(struct pollfd));
+    for (int i = 0; i < st->n; i++) {
+        st->pfds[i] = (struct pollfd) { .fd = st->fds[i], .events = POLLIN };
+    }
+}
+
+/* ---- the ops: one call each of the twins' @Benchmark methods ---- */
+
+__attribute__((noinline)) static int noop_target(int value) {
+    __asm__ volatile("");
+    return value;
+}
+
+/* Called through a volatile pointer so the call is real, as a JNI call is. */
+static int (*volatile noop_ptr)(int) = noop_target;
+
+static long long op_noop(struct state *st) {
+    return noop_ptr(st->counter++);
+}
+
+static long long op_select(struct state *st) {
+    memcpy(st->work, st->interest, st->words * sizeof(uint64_t)); /* select overwrites its sets */
+    struct timeval tv = { 0, 0 };
+    int r = select(st->nfds, (fd_set *) st->work, NULL, NULL, &tv);
+    if (r < 0) {
+        die("select");
+    }
+    long long sum = 0;
+    for (size_t w = 0; w < st->words; w++) {
+        for (uint64_t bits = st->work[w]; bits != 0; bits &= bits - 1) {
+            sum += (long long) (w * 64) + __builtin_ctzll(bits);
+        }
+    }
+    check("select", st, r, sum);
+    return sum;
+}
+
+static long long op_poll(struct state *st) {
+    int r = poll(st->pfds, (nfds_t) st->n, 0);
+    if (r < 0) {
+        die("poll");
+    }
+    long long sum = 0;
+    for (int i = 0; i < st->n; i++) {
+        if (st->pfds[i].revents & POLLIN) {
+            sum += st->pfds[i].fd;
+        }
+    }
+    check("poll", st, r, sum);
+    return sum;
+}
+
+static long long sum_events(const struct state *st, int count) {
+    long long sum = 0;
+    for (int i = 0; i < count; i++) {
+        sum += st->events[i].data.fd;
+    }
+    return sum;
+}
+
+static long long op_epoll_wait(struct state *st) {
+    int r = epoll_wait(st->epfd, st->events, st->n, 0);
+    if (r < 0) {
+        die("epoll_wait");
+    }
+    long long sum = sum_events(st, r);
+    check("epoll_wait", st, r, sum);
+    return sum;
+}
+
+/* Edge-triggered: each ready fd needs a new edge (an eventfd write) to be reported
+ * again, so one op is that write plus the wait, as in the Java twins. */
+static long long op_epoll_wait_et(struct state *st) {
+    for (int i = 0; i < st->ready; i++) {
+        if (eventfd_write(st->fds[i], 1) < 0) {
+            die("eventfd_write");
+        }
+    }
+    int r = epoll_wait(st->epfd, st->events, st->n, 0);
+    if (r < 0) {
+        die("epoll_wait");
+    }
+    long long sum = sum_events(st, r);
+    check("epoll_wait_et", st, r, sum);
+    return sum;
+}
+
+/* One-shot: each reported fd is disabled until EPOLL_CTL_MOD re-arms it. */
+static long long op_epoll_wait_oneshot(struct state *st) {
+    int r = epoll_wait(st->epfd, st->events, st->n, 0);
+    if (r < 0) {
+        die("epoll_wait");
+    }
+    long long sum = 0;
+    for (int i = 0; i < r; i++) {
+        int fd = st->events[i].data.fd;
+        sum += fd;
+        struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = (uint64_t) fd };
+        if (epoll_ctl(st->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
+            die("epoll_ctl(MOD)");
+        }
+    }
+    check("epoll_wait_oneshot", st, r, sum);
+    return sum;
+}
+
+static long long op_epoll_ctl_add_del(struct state *st) {
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t) st->extra_fd };
+    if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->extra_fd, &ev) < 0) {
+        die("epoll_ctl(ADD)");
+    }
+    if (epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->extra_fd, &ev) < 0) {
+        die("epoll_ctl(DEL)");
+    }
+    return st->extra_fd;
+}
+
+static long long op_epoll_ctl_mod(struct state *st) {
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t) st->fds[0] };
+    if (epoll_ctl(st->epfd, EPOLL_CTL_MOD, st->fds[0], &ev) < 0) {
+        die("epoll_ctl(MOD)");
+    }
+    return st->fds[0];
+}
+
+/* What select pays when its interest set changes: FD_ZERO then FD_SET per fd
+ * (by hand: glibc's macros stop at FD_SETSIZE). */
+static long long op_fd_set_rebuild(struct state *st) {
+    memset(st->interest, 0, st->words * sizeof(uint64_t));
+    for (int i = 0; i < st->n; i++) {
+        st->interest[st->fds[i] / 64] |= 1ULL << (st->fds[i] % 64);
+    }
+    return (long long) st->interest[0];
+}
+
+static long long op_pollfd_rebuild(struct state *st) {
+    for (int i = 0; i < st->n; i++) {
+        st->pfds[i] = (struct pollfd) { .fd = st->fds[i], .events = POLLIN };
+    }
+    return st->pfds[st->n - 1].fd;
+}
+
+/* ---- the scenario table ---- */
+
+enum setup_kind { NONE, SELECT, POLL, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT };
+
+struct scenario {
+    const char *name;
+    op_fn op;
+    enum setup_kind setup;
+    int uses_n;      /* has the JMH param n */
+    int uses_ready;  /* has the JMH param ready (otherwise no fd is ready) */
+};
+
+static const struct scenario scenarios[] = {
+    { "noop", op_noop, NONE, 0, 0 },
+    { "select", op_select, SELECT, 1, 1 },
+    { "poll", op_poll, POLL, 1, 1 },
+    { "epoll_wait", op_epoll_wait, EPOLL_LT, 1, 1 },
+    { "epoll_wait_et", op_epoll_wait_et, EPOLL_ET, 1, 1 },
+    { "epoll_wait_oneshot", op_epoll_wait_oneshot, EPOLL_ONESHOT, 1, 1 },
+    { "epoll_ctl_add_del", op_epoll_ctl_add_del, EPOLL_LT, 1, 0 },
+    { "epoll_ctl_mod", op_epoll_ctl_mod, EPOLL_LT, 1, 0 },
+    { "fd_set_rebuild", op_fd_set_rebuild, SELECT, 1, 0 },
+    { "pollfd_rebuild", op_pollfd_rebuild, POLL, 1, 0 },
+};
+
+static const struct scenario *find_scenario(const char *name) {
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        if (strcmp(scenarios[i].name, name) == 0) {
+            return &scenarios[i];
+        }
+    }
+    fprintf(stderr, "jmux-ctwin: unknown scenario '%s'\n", name);
+    exit(2);
+}
+
+static void setup(struct state *st, enum setup_kind kind) {
+    switch (kind) {
+    case SELECT: setup_select(st); break;
+    case POLL: setup_poll(st); break;
+    case EPOLL_LT: setup_epoll(st, 0); break;
+    case EPOLL_ET: setup_epoll(st, EPOLLET); break;
+    case EPOLL_ONESHOT: setup_epoll(st, EPOLLONESHOT); break;
+    case NONE: break;
+    }
+}
+
+/* ---- timing ---- */
+
+struct timing {
+    int warmup;
+    int iterations;
+    long long iteration_ns;
+};
+
+static void run_batch(op_fn op, struct state *st, long batch) {
+    long long acc = 0;
+    for (long i = 0; i < batch; i++) {
+        acc += op(st);
+    }
+    sink += acc;
+}
+
+/* Doubles the batch until one takes >= 100 us, so reading the clock once per
+ * batch costs under 0.1% of the time measured. */
+static long calibrate(op_fn op, struct state *st) {
+    long batch = 1;
+    for (;;) {
+        long long t0 = now_ns();
+        run_batch(op, st, batch);
+        if (now_ns() - t0 >= 100000 || batch >= (1L << 30)) {
+            return batch;
+        }
+        batch *= 2;
+    }
+}
+
+/* One iteration: whole batches until the iteration time has passed; ns per op. */
+static double iteration(op_fn op, struct state *st, long batch, long long duration_ns) {
+    long long ops = 0;
+    long long t0 = now_ns();
+    long long elapsed;
+    do {
+        run_batch(op, st, batch);
+        ops += batch;
+        elapsed = now_ns() - t0;
+    } while (elapsed < duration_ns);
+    return (double) elapsed / (double) ops;
+}
+
+/* ---- output ---- */
+
+static FILE *out;
+static int results_written;
+
+static void write_result(const struct scenario *sc, int n, const char *ready,
+                         const double *ns, int count) {
+    fprintf(out, "%s\n    {\"scenario\": \"%s\", \"params\": {", results_written++ ? "," : "",
+            sc->name);
+    if (sc->uses_n) {
+        fprintf(out, "\"n\": \"%d\"", n);
+    }
+    if (sc->uses_ready) {
+        fprintf(out, ", \"ready\": \"%s\"", ready);
+    }
+    fprintf(out, "}, \"nsPerOp\": [");
+    for (int i = 0; i < count; i++) {
+        fprintf(out, "%s%.3f", i ? ", " : "", ns[i]);
+    }
+    fprintf(out, "]}");
+}
+
+static void run_one(const struct scenario *sc, int n, const char *ready, const struct timing *t) {
+    struct state st;
+    memset(&st, 0, sizeof st);
+    st.n = sc->uses_n ? n : 0;
+    st.ready = !sc->uses_ready ? 0 : strcmp(ready, "all") == 0 ? n : atoi(ready);
+    if (st.ready > st.n) {
+        return; /* ready=1 with n=0 cannot happen: every wait has n >= 1 */
+    }
+    open_fds(&st);
+    setup(&st, sc->setup);
+
+    long batch = calibrate(sc->op, &st);
+    for (int i = 0; i < t->warmup; i++) {
+        iteration(sc->op, &st, batch, t->iteration_ns);
+    }
+    double ns[256];
+    int count = t->iterations < 256 ? t->iterations : 256;
+    for (int i = 0; i < count; i++) {
+        ns[i] = iteration(sc->op, &st, batch, t->iteration_ns);
+    }
+    double mean = 0;
+    for (int i = 0; i < count; i++) {
+        mean += ns[i] / count;
+    }
+    fprintf(stderr, "# C twin: %-19s n=%-5d ready=%-3s %12.1f ns/op\n", sc->name, st.n,
+            sc->uses_ready ? ready : "-", mean);
+    write_result(sc, n, ready, ns, count);
+    close_all(&st);
+}
+
+/* ---- idle threads ---- */
+
+static void *idle(void *arg) {
+    (void) arg;
+    for (;;) {
+        pause();
+    }
+    return NULL;
+}
+
+/* Starts `count` threads that sleep for ever. A JVM is always multi-threaded, and the
+ * kernel looks fds up differently then: fdget() takes a reference on the file (an atomic
+ * increment and decrement) when the fd table is shared by more than one thread, and
+ * skips it in a single-threaded process. poll and select look up every fd they are
+ * given, so without these threads C would do less kernel work per fd than any JVM. */
+static void start_idle_threads(int count) {
+    for (int i = 0; i < count; i++) {
+        pthread_t t;
+        int r = pthread_create(&t, NULL, idle, NULL);
+        if (r != 0) {
+            errno = r;
+            die("pthread_create");
+        }
+        pthread_detach(t);
+    }
+}
+
+/* ---- command line ---- */
+
+static int split(char *list, char **items) {
+    int count = 0;
+    for (char *tok = strtok(list, ","); tok != NULL && count < MAX_LIST; tok = strtok(NULL, ",")) {
+        items[count++] = tok;
+    }
+    return count;
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: jmux-ctwin --scenarios a,b --n 1,100 --ready 0,1,all"
+            " [--warmup W] [--iterations I] [--time-ms T] [--idle-threads K] [--out file.json]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv) {
+    char *names[MAX_LIST], *ns[MAX_LIST], *readies[MAX_LIST];
+    int names_count = 0, n_count = 0, ready_count = 0;
+    struct timing t = { 2, 5, 1000000000LL };
+    const char *out_path = NULL;
+    int threads = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--scenarios") == 0) names_count = split(argv[i + 1], names);
+        else if (strcmp(argv[i], "--n") == 0) n_count = split(argv[i + 1], ns);
+        else if (strcmp(argv[i], "--ready") == 0) ready_count = split(argv[i + 1], readies);
+        else if (strcmp(argv[i], "--warmup") == 0) t.warmup = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--iterations") == 0) t.iterations = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--time-ms") == 0) t.iteration_ns = atoll(argv[i + 1]) * 1000000LL;
+        else if (strcmp(argv[i], "--out") == 0) out_path = argv[i + 1];
+        else if (strcmp(argv[i], "--idle-threads") == 0) threads = atoi(argv[i + 1]);
+        else usage();
+    }
+    if (argc % 2 == 0 || names_count == 0 || n_count == 0 || ready_count == 0 || t.iterations < 1) {
+        usage();
+    }
+    start_idle_threads(threads);
+    out = out_path ? fopen(out_path, "w") : stdout;
+    if (out == NULL) {
+        die(out_path);
+    }
+    fprintf(out, "{\"tool\": \"jmux-ctwin\", \"unit\": \"ns/op\", \"fdBase\": %d, \"idleThreads\": %d,"
+            " \"warmupIterations\": %d, \"iterations\": %d, \"iterationTimeMs\": %lld,"
+            " \"results\": [", FD_BASE, threads, t.warmup, t.iterations, t.iteration_ns / 1000000);
+    for (int s = 0; s < names_count; s++) {
+        const struct scenario *sc = find_scenario(names[s]);
+        for (int i = 0; i < (sc->uses_n ? n_count : 1); i++) {
+            for (int r = 0; r < (sc->uses_ready ? ready_count : 1); r++) {
+                run_one(sc, atoi(ns[i]), readies[r], &t);
+            }
+        }
+    }
+    fprintf(out, "\n]}\n");
+    if (out != stdout && fclose(out) != 0) {
+        die(out_path);
+    }
+    return 0;
+}

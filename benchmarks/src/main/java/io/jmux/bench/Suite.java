@@ -1,0 +1,311 @@
+package io.jmux.bench;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * One benchmark run: the C twin, then JMH over jmux and its peers with the same
+ * parameters and iteration times, the C twin again, then the report. Everything lands in
+ * one directory ({@code results/<profile>-<time>/}): ctwin-*.json, jmh-*.json,
+ * machine.json, report.md and the charts.
+ *
+ * <pre>
+ * java -cp target/benchmarks.jar io.jmux.bench.Suite short|full [--out DIR]
+ *      [--n 1,100] [--ready 0,1,all] [--warmup W] [--iterations I] [--time-ms T]
+ * </pre>
+ * Run from the benchmarks directory (the C twin is {@code target/c/jmux-ctwin}; the
+ * system property {@code jmux.ctwin} names another path).
+ */
+public final class Suite {
+    private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
+    private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
+
+    /** Which scenarios, over which parameters, for how long. */
+    static final class Profile {
+        final String name;
+        String waits;
+        String registrations; // null: none
+        List<String> n;
+        List<String> ready;
+        int warmupIterations;
+        int iterations;
+        long iterationMillis;
+        boolean trace;
+        /** Also run the C twin single-threaded, to show what a shared fd table costs. */
+        boolean singleThreadedC;
+
+        Profile(String name, String waits, String registrations, List<String> n, List<String> ready,
+                int warmupIterations, int iterations, long iterationMillis, boolean trace) {
+            this.name = name;
+            this.waits = waits;
+            this.registrations = registrations;
+            this.n = n;
+            this.ready = ready;
+            this.warmupIterations = warmupIterations;
+            this.iterations = iterations;
+            this.iterationMillis = iterationMillis;
+            this.trace = trace;
+        }
+    }
+
+    /** The main job: the three syscalls at 3 sizes, one fd ready, every binding; minutes. */
+    static Profile shortProfile() {
+        return new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
+                List.of("1"), 2, 5, 400, false);
+    }
+
+    /** Every scenario and parameter of issue 4. */
+    static Profile fullProfile() {
+        Profile p = new Profile("full", WAITS, REGISTRATIONS, List.of("1", "10", "100", "1000", "10000"),
+                List.of("0", "1", "all"), 3, 5, 1000, true);
+        p.singleThreadedC = true;
+        return p;
+    }
+
+    private final Profile profile;
+    private final Path out;
+    private final Map<String, Object> machine = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private Suite(Profile profile, Path out) {
+        this.profile = profile;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || !(args[0].equals("short") || args[0].equals("full"))) {
+            System.err.println("usage: Suite short|full [--out DIR] [--n 1,100] [--ready 0,1,all]"
+                    + " [--warmup W] [--iterations I] [--time-ms T]");
+            System.exit(2);
+        }
+        Profile p = args[0].equals("short") ? shortProfile() : fullProfile();
+        Path out = null;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--out": out = Paths.get(v); break;
+                case "--n": p.n = List.of(v.split(",")); break;
+                case "--ready": p.ready = List.of(v.split(",")); break;
+                case "--warmup": p.warmupIterations = Integer.parseInt(v); break;
+                case "--iterations": p.iterations = Integer.parseInt(v); break;
+                case "--time-ms": p.iterationMillis = Long.parseLong(v); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (out == null) {
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            out = Paths.get("results", p.name + "-" + stamp);
+        }
+        Files.createDirectories(out);
+        new Suite(p, out).run();
+    }
+
+    private void run() throws Exception {
+        long start = System.nanoTime();
+        describeMachine();
+        // C twin before and after JMH: the report pools both, so a machine that got busier
+        // or quieter during the run widens C's error bar instead of skewing every ratio.
+        step("C twin (before JMH)", () -> runCTwin("ctwin-before.json", 1));
+        step("JMH", this::runJmh);
+        step("C twin (after JMH)", () -> runCTwin("ctwin-after.json", 1));
+        if (profile.singleThreadedC) {
+            step("C twin, single-threaded", () -> runCTwin("ctwin-single-threaded.json", 0));
+        }
+        machine.put("loadAverageAtEnd", loadAverage());
+        machine.put("notes", notes);
+        machine.put("elapsedSeconds", (System.nanoTime() - start) / 1_000_000_000L);
+        Files.writeString(out.resolve("machine.json"),
+                new GsonBuilder().setPrettyPrinting().create().toJson(machine));
+        Report.Output report = Report.write(out);
+        System.out.println();
+        System.out.println(Files.readString(report.markdown()));
+        System.out.println("Report: " + report.markdown());
+        for (Path chart : report.charts()) {
+            System.out.println("Chart:  " + chart);
+        }
+        System.out.printf("Suite '%s' took %d s%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void step(String name, Step step) throws Exception {
+        long t0 = System.nanoTime();
+        System.out.println("== " + name);
+        step.run();
+        System.out.printf("== %s done in %d s%n", name, (System.nanoTime() - t0) / 1_000_000_000L);
+    }
+
+    // ---- the C twin ----
+
+    /**
+     * Runs the C twin with {@code idleThreads} idle threads besides its measuring one: 1
+     * for the reference every ratio divides by (a JVM is multi-threaded, and the kernel's
+     * fd lookups cost more in a multi-threaded process), 0 to show what that costs.
+     */
+    private void runCTwin(String file, int idleThreads) throws IOException, InterruptedException {
+        Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
+        if (!Files.isExecutable(ctwin)) {
+            throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
+                    + ": build it with `mvn -f benchmarks/pom.xml package`");
+        }
+        // Single-threaded, only the calls that look fds up per call: that is where it differs.
+        String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
+                : "noop," + profile.waits.replace('|', ',')
+                        + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','));
+        List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
+                "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
+                // Compiled C needs no JIT warm-up: one iteration warms caches and branch predictors.
+                "--warmup", String.valueOf(Math.min(1, profile.warmupIterations)),
+                "--iterations", String.valueOf(profile.iterations),
+                "--time-ms", String.valueOf(profile.iterationMillis),
+                "--idle-threads", String.valueOf(idleThreads),
+                "--out", out.resolve(file).toString());
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd);
+        }
+    }
+
+    // ---- JMH ----
+
+    private void runJmh() throws RunnerException {
+        String bindings = "(Jmux|Netty|Jna" + (ffmAvailable() ? "|Ffm" : "") + ")";
+        jmh("wait", "io\\.jmux\\.bench\\." + bindings + "Wait\\.(" + profile.waits + ")$", profile.n, profile.ready);
+        if (profile.registrations != null) {
+            jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
+                    profile.n, profile.ready);
+        }
+        jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
+        List<String> nioN = nioSizes();
+        if (!nioN.isEmpty()) {
+            jmh("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
+        }
+        if (profile.trace) {
+            jmh("trace", "io\\.jmux\\.bench\\.JmuxTraceOff\\.", List.of("1", "1000"), List.of("1"));
+        }
+    }
+
+    private void jmh(String group, String include, List<String> n, List<String> ready) throws RunnerException {
+        System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready);
+        ChainedOptionsBuilder opts = new OptionsBuilder()
+                .include(include)
+                .param("n", n.toArray(new String[0]))
+                .param("ready", ready.toArray(new String[0]))
+                .warmupIterations(profile.warmupIterations)
+                .warmupTime(TimeValue.milliseconds(profile.iterationMillis))
+                .measurementIterations(profile.iterations)
+                .measurementTime(TimeValue.milliseconds(profile.iterationMillis))
+                .forks(1)
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(out.resolve("jmh-" + group + ".json").toString());
+        new Runner(opts.build()).run();
+    }
+
+    /** True if this JVM and benchmarks.jar can run the FFM benchmarks; says why not otherwise. */
+    private boolean ffmAvailable() {
+        int feature = Runtime.version().feature();
+        String status;
+        if (feature < 22) {
+            status = "skipped: FFM needs JDK 22+ (this run uses JDK " + Runtime.version() + ")";
+        } else if (getClass().getClassLoader().getResource("io/jmux/bench/FfmWait.class") == null) {
+            status = "skipped: benchmarks.jar was built by a JDK older than 22; rebuild it with JDK "
+                    + feature + " to include the FFM benchmarks";
+        } else {
+            status = "ran";
+        }
+        machine.put("ffm", status);
+        if (!status.equals("ran")) {
+            System.out.println("FFM: " + status);
+            notes.add("FFM: " + status);
+        }
+        return status.equals("ran");
+    }
+
+    /** The n values whose pipes fit the open-file limit (two fds per pipe). */
+    private List<String> nioSizes() {
+        long max = NioWait.maxPipes();
+        List<String> fit = new ArrayList<>();
+        for (String n : profile.n) {
+            if (Integer.parseInt(n) <= max) {
+                fit.add(n);
+            } else {
+                String note = "JDK Selector: skipped n=" + n + ": " + n + " pipes need " + 2 * Long.parseLong(n)
+                        + " fds, over the open-file limit less " + NioWait.RESERVED_FDS + " for the JVM"
+                        + " (at most " + max + " pipes here; raise `ulimit -n` to run it)";
+                System.out.println(note);
+                notes.add(note);
+            }
+        }
+        return fit;
+    }
+
+    // ---- the machine ----
+
+    private void describeMachine() {
+        machine.put("profile", profile.name);
+        machine.put("date", LocalDateTime.now().toString());
+        machine.put("cpu", cpuModel());
+        machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("loadAverageAtStart", loadAverage());
+        machine.put("n", profile.n);
+        machine.put("ready", profile.ready);
+        machine.put("warmupIterations", profile.warmupIterations);
+        machine.put("iterations", profile.iterations);
+        machine.put("iterationMillis", profile.iterationMillis);
+        machine.put("forks", 1);
+        machine.put("openFileLimit", openFileLimit());
+        machine.put("jmuxTrace", getClass().getClassLoader().getResource("io/jmux/Trace.class") != null);
+        System.out.println("Machine: " + machine);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Paths.get("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static long openFileLimit() {
+        Object os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.UnixOperatingSystemMXBean
+                ? ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : -1;
+    }
+}

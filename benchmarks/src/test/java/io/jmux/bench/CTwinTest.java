@@ -1,0 +1,59 @@
+package io.jmux.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the C twin (built into target/c by the compile phase) through every scenario for a
+ * few milliseconds: each op checks the fds it found, so a wrong scenario exits non-zero.
+ * n=1100 puts fds past FD_SETSIZE (numbers from 256 up), where select needs its sets
+ * sized by hand.
+ */
+class CTwinTest {
+    private static final Path CTWIN = Paths.get("target/c/jmux-ctwin");
+
+    @Test
+    @Timeout(60)
+    void everyScenarioRunsAndChecksItsResult(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ctwin.json");
+        Process p = new ProcessBuilder(CTWIN.toString(), "--scenarios",
+                "noop,select,poll,epoll_wait,epoll_wait_et,epoll_wait_oneshot,epoll_ctl_add_del,epoll_ctl_mod,"
+                        + "fd_set_rebuild,pollfd_rebuild",
+                "--n", "1,1100", "--ready", "0,1,all", "--warmup", "1", "--iterations", "2", "--time-ms", "5",
+                "--out", out.toString()).inheritIO().start();
+        assertTrue(p.waitFor(50, TimeUnit.SECONDS), "C twin did not finish");
+        assertEquals(0, p.exitValue(), "C twin failed");
+
+        JsonArray results = JsonParser.parseString(Files.readString(out)).getAsJsonObject()
+                .getAsJsonArray("results");
+        // noop once; 5 waits x 2 n x 3 ready; 4 registrations x 2 n.
+        assertEquals(1 + 5 * 2 * 3 + 4 * 2, results.size());
+        for (JsonElement e : results) {
+            JsonObject r = e.getAsJsonObject();
+            assertEquals(2, r.getAsJsonArray("nsPerOp").size(), r.toString());
+            r.getAsJsonArray("nsPerOp").forEach(v -> assertTrue(v.getAsDouble() > 0, r.toString()));
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void anUnknownScenarioIsRefused() throws Exception {
+        Process p = new ProcessBuilder(CTWIN.toString(), "--scenarios", "epoll_wat", "--n", "1",
+                "--ready", "1").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(2, p.waitFor());
+        assertTrue(output.contains("unknown scenario 'epoll_wat'"), output);
+    }
+}
