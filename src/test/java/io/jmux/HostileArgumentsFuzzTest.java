@@ -6,27 +6,29 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
- * Random arguments — jqwik's ints and longs, which favour 0, ±1, MIN_VALUE and MAX_VALUE —
- * for the calls that take numbers from the caller. A small oracle written from the
- * Javadoc says which specific exception each must throw; everything else must reach the
- * kernel and come back as a result or an {@link ErrnoException} with an errno the man
- * page lists for that syscall. Nothing else (no other exception, no crash) may happen.
+ * Random arguments — {@link Fuzz#ints()} and {@link Fuzz#longs()}, which favour 0, ±1,
+ * MIN_VALUE, MAX_VALUE and small numbers — for the calls that take numbers from the
+ * caller. A small oracle written from the Javadoc says which specific exception each must
+ * throw; everything else must reach the kernel and come back as a result or an
+ * {@link ErrnoException} with an errno the man page lists for that syscall. Nothing else
+ * (no other exception, no crash) may happen.
  *
  * <p>Only calls that cannot harm the JVM take random fds (epoll_ctl into our own epoll,
  * poll, select); read, write and close only ever get our own fds.
+ *
+ * <p>Each property runs {@link Fuzz#TRIES} cases; a failure prints the seed that replays it
+ * (see {@link Fuzz}). A property's arguments are a record, so a failure names each one.
  */
 class HostileArgumentsFuzzTest {
     static final AtomicLong CASES = new AtomicLong();
@@ -36,22 +38,22 @@ class HostileArgumentsFuzzTest {
     private int ready; // an eventfd whose counter is 1: readable, so long waits return at once
     private Epoll epoll;
 
-    @BeforeProperty
+    @BeforeEach
     void setUp() throws ErrnoException {
         ready = fds.eventfd(1);
         epoll = Epoll.create();
         epoll.add(ready, Epoll.EPOLLIN);
     }
 
-    @AfterProperty
+    @AfterEach
     void tearDown() {
         epoll.close();
         fds.close();
     }
 
-    @AfterContainer
+    @AfterAll
     static void summary() {
-        System.out.printf("HostileArgumentsFuzzTest: %d cases, %d jmux calls%n", CASES.get(), CALLS.get());
+        System.out.printf("HostileArgumentsFuzzTest: seed %d, %d cases, %d jmux calls%n", Fuzz.SEED, CASES.get(), CALLS.get());
     }
 
     /** Fails unless e is an ErrnoException from syscall with one of the allowed errnos. */
@@ -62,14 +64,30 @@ class HostileArgumentsFuzzTest {
     }
 
     /** Timeouts at the extremes; the blocking ones only where something is ready. */
-    @Provide
-    Arbitrary<Integer> millis() {
-        return Arbitraries.of(Integer.MIN_VALUE, -1000, -2, -1, 0, 1, Integer.MAX_VALUE);
+    static Gen<Integer> millis() {
+        return Generate.pick(List.of(Integer.MIN_VALUE, -1000, -2, -1, 0, 1, Integer.MAX_VALUE));
     }
 
-    @Property
-    void epollCtlThenWait(@ForAll int op, @ForAll int fd, @ForAll int events, @ForAll long data,
-                          @ForAll int maxEvents, @ForAll("millis") int timeout) throws Exception {
+    record CtlWait(int op, int fd, int events, long data, int maxEvents, int timeout) {
+    }
+
+    @Test
+    void epollCtlThenWait() {
+        Gen<Integer> i = Fuzz.ints();
+        Gen<Integer> ms = millis();
+        Gen<Long> l = Fuzz.longs();
+        Gen<CtlWait> args = in -> new CtlWait(i.generate(in), i.generate(in), i.generate(in), l.generate(in),
+                i.generate(in), ms.generate(in));
+        Fuzz.check(args, this::epollCtlThenWait);
+    }
+
+    void epollCtlThenWait(CtlWait c) throws Exception {
+        int op = c.op();
+        int fd = c.fd();
+        int events = c.events();
+        long data = c.data();
+        int maxEvents = c.maxEvents();
+        int timeout = c.timeout();
         CASES.incrementAndGet();
         boolean rejected = fd < 0 || (events & ~Epoll.ALL_EVENTS) != 0;
         try {
@@ -104,8 +122,17 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void pwait2Timeouts(@ForAll long timeoutNanos, @ForAll @IntRange(min = -2, max = 6) int maxEvents) throws Exception {
+    record Pwait2(long timeoutNanos, int maxEvents) {
+    }
+
+    @Test
+    void pwait2Timeouts() {
+        Fuzz.check(Fuzz.longs().zip(Fuzz.between(-2, 6), Pwait2::new), this::pwait2Timeouts);
+    }
+
+    void pwait2Timeouts(Pwait2 c) throws Exception {
+        long timeoutNanos = c.timeoutNanos();
+        int maxEvents = c.maxEvents();
         CASES.incrementAndGet();
         try (EpollEvents ev = new EpollEvents(4)) {
             CALLS.incrementAndGet();
@@ -116,17 +143,27 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Long> micros() {
-        return Arbitraries.oneOf(Arbitraries.longs(),
-                Arbitraries.of(Long.MIN_VALUE, -2L, -1L, 0L, 1L, 999_999L, 1_000_000L, Long.MAX_VALUE));
+    /** Half any long, half timeouts at and around the edges of select's µs. */
+    static Gen<Long> micros() {
+        return Generate.oneOf(Fuzz.longs(),
+                Generate.pick(List.of(Long.MIN_VALUE, -2L, -1L, 0L, 1L, 999_999L, 1_000_000L, Long.MAX_VALUE)));
     }
 
-    @Property
-    void selectArguments(@ForAll int nfds, @ForAll @IntRange(min = -1, max = 4096) int readCap,
-                         @ForAll @IntRange(min = -1, max = 4096) int writeCap,
-                         @ForAll @IntRange(min = -1, max = 4096) int exceptCap,
-                         @ForAll("micros") long timeout) throws Exception {
+    record SelectArgs(int nfds, int readCap, int writeCap, int exceptCap, long timeout) {
+    }
+
+    @Test
+    void selectArguments() {
+        Gen<Integer> cap = Fuzz.between(-1, 4096);
+        Fuzz.check(Fuzz.ints().zip(cap, cap, cap, micros(), SelectArgs::new), this::selectArguments);
+    }
+
+    void selectArguments(SelectArgs c) throws Exception {
+        int nfds = c.nfds();
+        int readCap = c.readCap();
+        int writeCap = c.writeCap();
+        int exceptCap = c.exceptCap();
+        long timeout = c.timeout();
         CASES.incrementAndGet();
         FdSet r = readCap <= 0 ? null : new FdSet(readCap);
         FdSet w = writeCap <= 0 ? null : new FdSet(writeCap);
@@ -150,8 +187,18 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void pollEntries(@ForAll int fd, @ForAll int events, @ForAll("millis") int timeout) throws Exception {
+    record PollEntry(int fd, int events, int timeout) {
+    }
+
+    @Test
+    void pollEntries() {
+        Fuzz.check(Fuzz.ints().zip(Fuzz.ints(), millis(), PollEntry::new), this::pollEntries);
+    }
+
+    void pollEntries(PollEntry c) throws Exception {
+        int fd = c.fd();
+        int events = c.events();
+        int timeout = c.timeout();
         CASES.incrementAndGet();
         boolean badEvents = (events & ~Poll.ALL_EVENTS) != 0;
         // A random fd may be one of the JVM's; numbers past RLIMIT_NOFILE are surely closed.
@@ -179,9 +226,18 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void arrayReadWriteBounds(@ForAll @IntRange(min = 0, max = 64) int length, @ForAll int off, @ForAll int len)
-            throws Exception {
+    record ArrayBounds(int length, int off, int len) {
+    }
+
+    @Test
+    void arrayReadWriteBounds() {
+        Fuzz.check(Fuzz.between(0, 64).zip(Fuzz.ints(), Fuzz.ints(), ArrayBounds::new), this::arrayReadWriteBounds);
+    }
+
+    void arrayReadWriteBounds(ArrayBounds c) throws Exception {
+        int length = c.length();
+        int off = c.off();
+        int len = c.len();
         CASES.incrementAndGet();
         int[] p = fds.pipe(true);
         byte[] b = new byte[length];
@@ -201,10 +257,21 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void bufferReadWrite(@ForAll @IntRange(min = 0, max = 64) int capacity, @ForAll @IntRange(min = 0, max = 64) int position,
-                         @ForAll @IntRange(min = 0, max = 64) int limit, @ForAll boolean direct, @ForAll boolean readOnly)
-            throws Exception {
+    record BufferArgs(int capacity, int position, int limit, boolean direct, boolean readOnly) {
+    }
+
+    @Test
+    void bufferReadWrite() {
+        Gen<Integer> size = Fuzz.between(0, 64);
+        Fuzz.check(size.zip(size, size, Fuzz.booleans(), Fuzz.booleans(), BufferArgs::new), this::bufferReadWrite);
+    }
+
+    void bufferReadWrite(BufferArgs c) throws Exception {
+        int capacity = c.capacity();
+        int position = c.position();
+        int limit = c.limit();
+        boolean direct = c.direct();
+        boolean readOnly = c.readOnly();
         CASES.incrementAndGet();
         if (position > limit || limit > capacity) {
             return; // the buffer itself refuses such bounds
@@ -243,8 +310,17 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void sizesAndIndices(@ForAll int capacity, @ForAll int index) {
+    record SizeIndex(int capacity, int index) {
+    }
+
+    @Test
+    void sizesAndIndices() {
+        Fuzz.check(Fuzz.ints().zip(Fuzz.ints(), SizeIndex::new), this::sizesAndIndices);
+    }
+
+    void sizesAndIndices(SizeIndex c) {
+        int capacity = c.capacity();
+        int index = c.index();
         CASES.incrementAndGet();
         int cap = capacity;
         boolean small = cap >= 0 && cap <= 4096; // larger legal capacities would allocate up to 2 GiB
@@ -305,8 +381,17 @@ class HostileArgumentsFuzzTest {
         }
     }
 
-    @Property
-    void flagArguments(@ForAll int flags, @ForAll long initval) throws Exception {
+    record Flags(int flags, long initval) {
+    }
+
+    @Test
+    void flagArguments() {
+        Fuzz.check(Fuzz.ints().zip(Fuzz.longs(), Flags::new), this::flagArguments);
+    }
+
+    void flagArguments(Flags c) throws Exception {
+        int flags = c.flags();
+        long initval = c.initval();
         CASES.incrementAndGet();
         try {
             Epoll.create(flags).close();

@@ -13,14 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Random sequences of real calls — create pipes, socketpairs and eventfds, write, read,
@@ -36,8 +33,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * {@code fs/eventfd.c} and {@code net/unix/af_unix.c} (e.g. closing a socket with unread
  * data gives its peer {@code ECONNRESET}); where it is silent the test cannot pass.
  *
- * <p>The number of sequences is jqwik's {@code jqwik.tries.default}: see
- * {@code src/test/resources/junit-platform.properties}, and {@code -Pfuzz-long}.
+ * <p>The number of sequences is {@link Fuzz#TRIES} ({@code -Djmux.fuzz.tries}; the pom's
+ * {@code jmux.fuzz.tries}, raised by {@code -Pfuzz-long}); a failure prints the seed that
+ * replays it and the failing sequence cut down to the steps it needs (see {@link Fuzz}).
  */
 class ReadinessFuzzTest {
     static final int IN = Epoll.EPOLLIN;
@@ -77,26 +75,30 @@ class ReadinessFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Op>> sequences() {
-        Arbitrary<Kind> kind = Arbitraries.frequencyOf(
-                Tuple.of(5, Arbitraries.just(Kind.NEW)),
-                Tuple.of(12, Arbitraries.just(Kind.WRITE)),
-                Tuple.of(7, Arbitraries.just(Kind.READ)),
-                Tuple.of(3, Arbitraries.just(Kind.CLOSE)),
-                Tuple.of(2, Arbitraries.just(Kind.SHUTDOWN)),
-                Tuple.of(5, Arbitraries.just(Kind.LT_CTL)),
-                Tuple.of(6, Arbitraries.just(Kind.ET_CTL)),
-                Tuple.of(8, Arbitraries.just(Kind.ET_WAIT)),
-                Tuple.of(3, Arbitraries.just(Kind.POLL_SET)),
-                Tuple.of(1, Arbitraries.just(Kind.SELECT_CLOSED)));
-        Arbitrary<Integer> small = Arbitraries.integers().between(0, 1000);
-        return Combinators.combine(kind, small, small, small).as(Op::new)
-                .list().ofMinSize(10).ofMaxSize(150);
+    /** Sequences of 10 to 150 steps, the kinds weighted as below. */
+    static Gen<List<Op>> sequences() {
+        Gen<Kind> kind = Generate.frequency(
+                Fuzz.weight(5, Kind.NEW),
+                Fuzz.weight(12, Kind.WRITE),
+                Fuzz.weight(7, Kind.READ),
+                Fuzz.weight(3, Kind.CLOSE),
+                Fuzz.weight(2, Kind.SHUTDOWN),
+                Fuzz.weight(5, Kind.LT_CTL),
+                Fuzz.weight(6, Kind.ET_CTL),
+                Fuzz.weight(8, Kind.ET_WAIT),
+                Fuzz.weight(3, Kind.POLL_SET),
+                Fuzz.weight(1, Kind.SELECT_CLOSED));
+        Gen<Integer> small = Generate.range(0, 1000);
+        Gen<Op> op = kind.zip(small, small, small, Op::new);
+        return SourceDSL.lists().of(op).ofSizeBetween(10, 150);
     }
 
-    @Property
-    void selectPollAndEpollAgreeWithTheModel(@ForAll("sequences") List<Op> ops) throws Exception {
+    @Test
+    void selectPollAndEpollAgreeWithTheModel() {
+        Fuzz.checkSequences(sequences(), ReadinessFuzzTest::run);
+    }
+
+    static void run(List<Op> ops) throws Exception {
         SEQUENCES.incrementAndGet();
         try (World w = new World()) {
             for (Op op : ops) {
@@ -107,10 +109,10 @@ class ReadinessFuzzTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void summary() {
-        System.out.printf("ReadinessFuzzTest: %d sequences, %d steps, %d jmux calls, %d fds created%n",
-                SEQUENCES.get(), STEPS.get(), CALLS.get(), FDS.get());
+        System.out.printf("ReadinessFuzzTest: seed %d, %d sequences, %d steps, %d jmux calls, %d fds created%n",
+                Fuzz.SEED, SEQUENCES.get(), STEPS.get(), CALLS.get(), FDS.get());
     }
 
     // ---- the model ----
