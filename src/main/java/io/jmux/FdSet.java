@@ -2,6 +2,7 @@ package io.jmux;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * An off-heap {@code fd_set}: a bitmap of fd numbers, as {@code select(2)} reads and
@@ -128,6 +129,29 @@ public final class FdSet implements AutoCloseable {
             }
             word = b.getLong(w << 3);
         }
+    }
+
+    /**
+     * Long {@code index} of the bitmap, as C reads {@code set->fds_bits[index]}: bit
+     * {@code b} stands for fd {@code index * 64 + b}. Scanning a large set a word at a
+     * time skips 64 clear fds per read, the way C loops over {@code fds_bits} with
+     * {@code __builtin_ctzll}:
+     *
+     * <pre>{@code
+     * for (int i = 0; i < set.capacity() / 64; i++) {
+     *     for (long bits = set.fdsBits(i); bits != 0; bits &= bits - 1) {
+     *         int fd = i * 64 + Long.numberOfTrailingZeros(bits);
+     *     }
+     * }
+     * }</pre>
+     *
+     * @param index {@code 0 .. capacity()/64 - 1}
+     * @throws IndexOutOfBoundsException if index is outside the set
+     * @throws IllegalStateException if the set is closed
+     */
+    public long fdsBits(int index) {
+        ByteBuffer b = buffer();
+        return b.getLong(Objects.checkIndex(index, words) << 3);
     }
 
     /** The number of fds set. */

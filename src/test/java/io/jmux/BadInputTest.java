@@ -781,6 +781,20 @@ class BadInputTest {
                     assertEquals(-1, s.nextSetBit(1024));
                     assertEquals(-1, s.nextSetBit(Integer.MAX_VALUE));
                 }));
+        api("FdSet.fdsBits(int)",
+                ioobe("index -1", () -> new FdSet().fdsBits(-1)),
+                ioobe("index 16 of a 1024-bit set", () -> new FdSet().fdsBits(16)),
+                ioobe("index MIN_VALUE", () -> new FdSet().fdsBits(Integer.MIN_VALUE)),
+                ioobe("index MAX_VALUE", () -> new FdSet().fdsBits(Integer.MAX_VALUE)),
+                ise("after close", () -> closedSet().fdsBits(0)),
+                legal("fd 1023 is bit 63 of long 15", () -> {
+                    FdSet s = new FdSet();
+                    s.set(1023);
+                    s.set(64);
+                    assertEquals(Long.MIN_VALUE, s.fdsBits(15));
+                    assertEquals(1L, s.fdsBits(1));
+                    assertEquals(0L, s.fdsBits(0));
+                }));
         api("FdSet.count()", ise("after close", () -> closedSet().count()));
         api("FdSet.isOpen()", legal("false after close", () -> assertFalse(closedSet().isOpen())));
         api("FdSet.close()", legal("idempotent", () -> closedSet().close()));

@@ -149,6 +149,45 @@ class SelectTest {
         }
     }
 
+    /** Scanning the kernel's answer a long at a time finds the same fds as nextSetBit. */
+    @Test
+    void fdsBitsWordScanMatchesNextSetBit() throws Exception {
+        int[] ready = new int[3];
+        int[] idle = new int[3];
+        int nfds = 0;
+        for (int i = 0; i < 3; i++) {
+            int[] p = fds.pipe(false);
+            // Spread the fds over three longs of the bitmap: fds near 100, 200 and 300.
+            ready[i] = fds.track(Fd.fcntl(p[0], Fd.F_DUPFD_CLOEXEC, 100 * (i + 1)));
+            idle[i] = fds.track(Fd.fcntl(p[0], Fd.F_DUPFD_CLOEXEC, 100 * (i + 1) + 10));
+            Fds.write(p[1], "x");
+            nfds = Math.max(nfds, idle[i] + 1);
+        }
+        try (FdSet r = new FdSet(nfds)) {
+            for (int i = 0; i < 3; i++) {
+                r.set(ready[i]);
+                r.set(idle[i]);
+            }
+            // idle[i] reads the same pipe as ready[i], so all six are readable.
+            assertEquals(6, Select.select(nfds, r, null, null, 0));
+            java.util.List<Integer> byWords = new java.util.ArrayList<>();
+            for (int w = 0; w < r.capacity() / 64; w++) {
+                for (long bits = r.fdsBits(w); bits != 0; bits &= bits - 1) {
+                    byWords.add(w * 64 + Long.numberOfTrailingZeros(bits));
+                }
+            }
+            java.util.List<Integer> byBit = new java.util.ArrayList<>();
+            for (int fd = r.nextSetBit(0); fd >= 0; fd = r.nextSetBit(fd + 1)) {
+                byBit.add(fd);
+            }
+            assertEquals(6, byWords.size());
+            assertEquals(byBit, byWords);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(byWords.contains(ready[i]) && byWords.contains(idle[i]));
+            }
+        }
+    }
+
     /**
      * The kernel clamps nfds to its fd table and leaves higher bits as they were: a C
      * program sees such a (closed) fd as ready. jmux must not report what the kernel

@@ -41,8 +41,12 @@ public class JmuxWait {
         s.work.copyFrom(s.interest);
         int count = Select.select(s.nfds, s.work, null, null, 0);
         long sum = 0;
-        for (int fd = s.work.nextSetBit(0); fd >= 0; fd = s.work.nextSetBit(fd + 1)) {
-            sum += fd;
+        // A long at a time, as the C twin, JNA and FFM scan: nextSetBit costs about 3 ns
+        // per set fd more (a call and a bounds-checked read per bit).
+        for (int w = 0; w < s.words; w++) {
+            for (long bits = s.work.fdsBits(w); bits != 0; bits &= bits - 1) {
+                sum += w * 64L + Long.numberOfTrailingZeros(bits);
+            }
         }
         return WaitFixture.check("select", count, sum, s.fds.ready, s.fds.readySum);
     }
@@ -122,6 +126,7 @@ public class JmuxWait {
         FdSet interest;
         FdSet work;
         int nfds;
+        int words;
 
         @Setup(Level.Trial)
         public void setup() throws ErrnoException {
@@ -129,6 +134,7 @@ public class JmuxWait {
             nfds = fds.maxFd() + 1;
             interest = new FdSet(nfds);
             work = new FdSet(nfds);
+            words = work.capacity() / 64;
             for (int fd : fds.fds) {
                 interest.set(fd);
             }
