@@ -214,18 +214,9 @@ class BadInputTest {
 
     static final List<FileInputStream> OPEN_STREAMS = new ArrayList<>();
 
-    /**
-     * A number that is closed but inside this process's fd table (select says EBADF for
-     * it, not "past the table"): an fd moved to 4096+ and closed. The JVM's own files
-     * never reach that high, so the number stays closed.
-     */
+    /** A number that is closed but inside this process's fd table: see {@link Fds#closedFd}. */
     static int closedInTable() throws ErrnoException {
-        int[] p = Fd.pipe2(Fd.O_CLOEXEC);
-        int high = Fd.fcntl(p[0], Fd.F_DUPFD_CLOEXEC, 4096);
-        Fd.close(p[0]);
-        Fd.close(p[1]);
-        Fd.close(high);
-        return high;
+        return Fds.closedFd();
     }
 
     static Epoll closedEpoll() throws ErrnoException {

@@ -32,6 +32,21 @@ final class Fds implements AutoCloseable {
         return track(EventFd.eventfd(initval, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK));
     }
 
+    /**
+     * An fd number that is closed and stays closed: a pipe's read end moved to 4096 or
+     * above, then closed. Linux hands out the lowest free number, so a file the JVM opens
+     * meanwhile on another thread cannot take it, as it could a just-closed low number
+     * (and a test's close of that number would then close the JVM's file).
+     */
+    static int closedFd() throws ErrnoException {
+        int[] p = Fd.pipe2(Fd.O_CLOEXEC);
+        int high = Fd.fcntl(p[0], Fd.F_DUPFD_CLOEXEC, 4096);
+        Fd.close(p[0]);
+        Fd.close(p[1]);
+        Fd.close(high);
+        return high;
+    }
+
     int track(int fd) {
         open.add(fd);
         return fd;
