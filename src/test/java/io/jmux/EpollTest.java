@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +121,73 @@ class EpollTest {
             fds.close(s[1]);
             assertEquals(1, ep.wait(ev, 0));
             assertTrue((ev.events(0) & Epoll.EPOLLHUP) != 0, Epoll.eventNames(ev.events(0)));
+        }
+    }
+
+    /** TCP urgent data is the condition EPOLLPRI (and POLLPRI, select's exceptfds) report. */
+    @Test
+    void epollpriOnTcpUrgentData() throws Exception {
+        int listener = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
+        Sockets.bind(listener, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Sockets.listen(listener, 1);
+        int port = Sockets.getsockname(listener).getPort();
+        try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port);
+             Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(8)) {
+            int conn = fds.track(Sockets.accept4(listener, Sockets.SOCK_CLOEXEC));
+            ep.add(conn, Epoll.EPOLLPRI);
+            assertEquals(0, ep.wait(ev, 0));
+            client.sendUrgentData(0x21); // send(MSG_OOB): one urgent byte
+            assertEquals(1, ep.wait(ev, 5_000));
+            // Only the urgent mark is asked for; the byte also makes the socket readable,
+            // which epoll does not report because EPOLLIN was not requested.
+            assertEquals(Epoll.EPOLLPRI, ev.events(0), Epoll.eventNames(ev.events(0)));
+        }
+    }
+
+    /**
+     * Pipes report readable as EPOLLIN|EPOLLRDNORM and writable as EPOLLOUT|EPOLLWRNORM
+     * (fs/pipe.c); AF_UNIX stream sockets add EPOLLWRBAND (net/unix/af_unix.c). epoll
+     * returns those bits only when they are asked for.
+     */
+    @Test
+    void normAndBandBitsAsTheKernelSetsThem() throws Exception {
+        int all = Epoll.EPOLLIN | Epoll.EPOLLRDNORM | Epoll.EPOLLRDBAND | Epoll.EPOLLOUT
+                | Epoll.EPOLLWRNORM | Epoll.EPOLLWRBAND | Epoll.EPOLLMSG;
+        int[] p = fds.pipe(true);
+        int[] s = fds.socketpair(true);
+        Fds.write(p[1], "x");
+        Fds.write(s[1], "x");
+        try (Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(8)) {
+            ep.add(p[0], all, 0);
+            ep.add(p[1], all, 1);
+            ep.add(s[0], all, 2);
+            assertEquals(3, ep.wait(ev, 0));
+            int[] got = new int[3];
+            for (int i = 0; i < 3; i++) {
+                got[(int) ev.data(i)] = ev.events(i);
+            }
+            assertEquals(Epoll.EPOLLIN | Epoll.EPOLLRDNORM, got[0], Epoll.eventNames(got[0]));
+            assertEquals(Epoll.EPOLLOUT | Epoll.EPOLLWRNORM, got[1], Epoll.eventNames(got[1]));
+            assertEquals(Epoll.EPOLLIN | Epoll.EPOLLRDNORM | Epoll.EPOLLOUT | Epoll.EPOLLWRNORM
+                    | Epoll.EPOLLWRBAND, got[2], Epoll.eventNames(got[2]));
+        }
+    }
+
+    /**
+     * EPOLLWAKEUP is an input flag (hold a wakeup source while the event is pending): the
+     * kernel accepts it (and drops it silently without CAP_BLOCK_SUSPEND) and never
+     * returns it as an event.
+     */
+    @Test
+    void epollwakeupIsAcceptedAndNeverReported() throws Exception {
+        int efd = fds.eventfd(1);
+        try (Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(8)) {
+            ep.add(efd, Epoll.EPOLLIN | Epoll.EPOLLWAKEUP);
+            assertEquals(1, ep.wait(ev, 0));
+            assertEquals(Epoll.EPOLLIN, ev.events(0), Epoll.eventNames(ev.events(0)));
+            ep.modify(efd, Epoll.EPOLLIN | Epoll.EPOLLWAKEUP | Epoll.EPOLLET);
+            assertEquals(1, ep.wait(ev, 0), "MOD re-checks readiness");
+            assertEquals(0, ep.wait(ev, 0), "edge-triggered: no new edge");
         }
     }
 

@@ -36,6 +36,46 @@ class PollTest {
         }
     }
 
+    /** poll asks every fd's poll method; it returns the requested bits it set. */
+    @Test
+    void normAndBandBitsAsTheKernelSetsThem() throws Exception {
+        int all = Poll.POLLIN | Poll.POLLRDNORM | Poll.POLLRDBAND | Poll.POLLOUT | Poll.POLLWRNORM
+                | Poll.POLLWRBAND | Poll.POLLMSG;
+        int[] p = fds.pipe(false);
+        int[] s = fds.socketpair(false);
+        Fds.write(p[1], "x");
+        Fds.write(s[1], "x");
+        try (PollFds pfds = new PollFds(3)) {
+            int r = pfds.add(p[0], all);
+            int w = pfds.add(p[1], all);
+            int u = pfds.add(s[0], all);
+            assertEquals(3, Poll.poll(pfds, 0));
+            assertEquals(Poll.POLLIN | Poll.POLLRDNORM, pfds.revents(r), Poll.eventNames(pfds.revents(r)));
+            assertEquals(Poll.POLLOUT | Poll.POLLWRNORM, pfds.revents(w), Poll.eventNames(pfds.revents(w)));
+            assertEquals(Poll.POLLIN | Poll.POLLRDNORM | Poll.POLLOUT | Poll.POLLWRNORM | Poll.POLLWRBAND,
+                    pfds.revents(u), Poll.eventNames(pfds.revents(u)));
+        }
+    }
+
+    @Test
+    void pollpriOnTcpUrgentData() throws Exception {
+        int listener = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
+        Sockets.bind(listener, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        Sockets.listen(listener, 1);
+        int port = Sockets.getsockname(listener).getPort();
+        try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+             PollFds pfds = new PollFds(1)) {
+            int conn = fds.track(Sockets.accept4(listener, Sockets.SOCK_CLOEXEC));
+            int i = pfds.add(conn, Poll.POLLPRI | Poll.POLLIN);
+            assertEquals(0, Poll.poll(pfds, 0));
+            client.sendUrgentData(0x21);
+            assertEquals(1, Poll.poll(pfds, 5_000));
+            // tcp_poll: the urgent byte is POLLPRI; it is not in-band data, so no POLLIN
+            // while it is the only byte queued (SO_OOBINLINE off).
+            assertEquals(Poll.POLLPRI, pfds.revents(i), Poll.eventNames(pfds.revents(i)));
+        }
+    }
+
     @Test
     void pollhupWhenWriterCloses() throws Exception {
         int[] p = fds.pipe(false);
@@ -72,10 +112,9 @@ class PollTest {
 
     @Test
     void closedFdReportsPollnval() throws Exception {
-        int[] p = fds.pipe(false);
-        fds.close(p[0]);
+        int closed = Fds.closedFd();
         try (PollFds pfds = new PollFds(1)) {
-            pfds.add(p[0], Poll.POLLIN);
+            pfds.add(closed, Poll.POLLIN);
             assertEquals(1, Poll.poll(pfds, 0), "POLLNVAL counts as an event, not an error");
             assertEquals(Poll.POLLNVAL, pfds.revents(0));
         }
