@@ -46,8 +46,7 @@ public final class EventFd {
             Trace.eventfd(initval, flags, fd, t0);
         }
         if (fd < 0) {
-            throw new ErrnoException("eventfd", "initval=" + initval + ", flags=0x"
-                    + Integer.toHexString(flags), -fd);
+            throw new ErrnoException("eventfd", initval + ", " + Trace.efdFlags(flags), -fd);
         }
         return fd;
     }

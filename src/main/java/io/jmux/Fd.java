@@ -61,7 +61,7 @@ public final class Fd {
             Trace.pipe2(flags, r, t0);
         }
         if (r < 0) {
-            throw new ErrnoException("pipe2", "flags=0x" + Integer.toHexString(flags), (int) -r);
+            throw new ErrnoException("pipe2", Trace.openFlags(flags), (int) -r);
         }
         return new int[] {(int) r, (int) (r >>> 32)};
     }

@@ -27,6 +27,7 @@ final class Native {
                         + " come from different builds");
             }
             parseConstants(constants());
+            preloadErrorPath();
         } catch (Throwable t) {
             failure = t;
         }
@@ -34,6 +35,18 @@ final class Native {
     }
 
     private Native() {}
+
+    /**
+     * Loads now the classes that building an {@link ErrnoException} message needs. Errors
+     * such as EMFILE come when the process has no fd to spare, and loading a class from a
+     * directory on the class path needs one: the load would fail with NoClassDefFoundError
+     * instead of the errno, and the JVM keeps a failed resolution for good.
+     */
+    private static void preloadErrorPath() {
+        for (Class<?> c : new Class<?>[] {ErrnoException.class, Errno.class, Flags.class, Trace.class}) {
+            c.getName(); // the class literal itself loads the class; nothing to initialise
+        }
+    }
 
     private static void parseConstants(String table) {
         if (table == null) {

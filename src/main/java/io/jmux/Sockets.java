@@ -87,8 +87,8 @@ public final class Sockets {
             Trace.socket(domain, type, protocol, fd, t0);
         }
         if (fd < 0) {
-            throw new ErrnoException("socket", "domain=" + domain + ", type=0x"
-                    + Integer.toHexString(type) + ", protocol=" + protocol, -fd);
+            throw new ErrnoException("socket", Trace.domain(domain) + ", " + Trace.sockType(type)
+                    + ", " + protocol, -fd);
         }
         return fd;
     }
@@ -106,8 +106,8 @@ public final class Sockets {
             Trace.socketpair(domain, type, protocol, r, t0);
         }
         if (r < 0) {
-            throw new ErrnoException("socketpair", "domain=" + domain + ", type=0x"
-                    + Integer.toHexString(type), (int) -r);
+            throw new ErrnoException("socketpair", Trace.domain(domain) + ", " + Trace.sockType(type)
+                    + ", " + protocol, (int) -r);
         }
         return new int[] {(int) r, (int) (r >>> 32)};
     }
@@ -121,8 +121,8 @@ public final class Sockets {
             Trace.setsockopt(fd, level, name, value, r, t0);
         }
         if (r < 0) {
-            throw new ErrnoException("setsockopt", "fd=" + fd + ", level=" + level + ", optname="
-                    + name + ", " + value, -r);
+            throw new ErrnoException("setsockopt", "fd=" + fd + ", " + Trace.level(level) + ", "
+                    + Trace.option(level, name) + ", " + value, -r);
         }
     }
 
@@ -136,8 +136,8 @@ public final class Sockets {
             Trace.getsockopt(fd, level, name, value[0], r, t0);
         }
         if (r < 0) {
-            throw new ErrnoException("getsockopt", "fd=" + fd + ", level=" + level + ", optname="
-                    + name, -r);
+            throw new ErrnoException("getsockopt", "fd=" + fd + ", " + Trace.level(level) + ", "
+                    + Trace.option(level, name), -r);
         }
         return value[0];
     }
@@ -275,7 +275,7 @@ public final class Sockets {
             Trace.shutdown(fd, how, r, t0);
         }
         if (r < 0) {
-            throw new ErrnoException("shutdown", "fd=" + fd + ", how=" + how, -r);
+            throw new ErrnoException("shutdown", "fd=" + fd + ", " + Trace.shutHow(how), -r);
         }
     }
 

@@ -238,7 +238,7 @@ final class Trace {
                 ? "F_DUPFD_CLOEXEC" : Integer.toString(cmd);
     }
 
-    private static String openFlags(int flags) {
+    static String openFlags(int flags) {
         return names(flags, new String[] {"O_NONBLOCK", "O_CLOEXEC", "O_DIRECT"},
                 new int[] {Fd.O_NONBLOCK, Fd.O_CLOEXEC, Fd.O_DIRECT});
     }
@@ -250,9 +250,12 @@ final class Trace {
     // ---- eventfd ----
 
     static void eventfd(long initval, int flags, int r, long t0) {
-        emit(t0, r, () -> "eventfd(" + initval + ", " + names(flags,
-                new String[] {"EFD_CLOEXEC", "EFD_NONBLOCK", "EFD_SEMAPHORE"},
-                new int[] {EventFd.EFD_CLOEXEC, EventFd.EFD_NONBLOCK, EventFd.EFD_SEMAPHORE}) + ")");
+        emit(t0, r, () -> "eventfd(" + initval + ", " + efdFlags(flags) + ")");
+    }
+
+    static String efdFlags(int flags) {
+        return names(flags, new String[] {"EFD_CLOEXEC", "EFD_NONBLOCK", "EFD_SEMAPHORE"},
+                new int[] {EventFd.EFD_CLOEXEC, EventFd.EFD_NONBLOCK, EventFd.EFD_SEMAPHORE});
     }
 
     /** An eventfd counter read: {@code read(9, [1], 8) = 8}. */
@@ -304,9 +307,12 @@ final class Trace {
     }
 
     static void shutdown(int fd, int how, int r, long t0) {
-        emit(t0, r, () -> "shutdown(" + fd + ", " + (how == Sockets.SHUT_RD ? "SHUT_RD"
-                : how == Sockets.SHUT_WR ? "SHUT_WR" : how == Sockets.SHUT_RDWR ? "SHUT_RDWR"
-                : Integer.toString(how)) + ")");
+        emit(t0, r, () -> "shutdown(" + fd + ", " + shutHow(how) + ")");
+    }
+
+    static String shutHow(int how) {
+        return how == Sockets.SHUT_RD ? "SHUT_RD" : how == Sockets.SHUT_WR ? "SHUT_WR"
+                : how == Sockets.SHUT_RDWR ? "SHUT_RDWR" : Integer.toString(how);
     }
 
     /**
@@ -337,12 +343,12 @@ final class Trace {
         }
     }
 
-    private static String domain(int domain) {
+    static String domain(int domain) {
         return domain == Sockets.AF_INET ? "AF_INET" : domain == Sockets.AF_INET6 ? "AF_INET6"
                 : domain == Sockets.AF_UNIX ? "AF_UNIX" : Integer.toString(domain);
     }
 
-    private static String sockType(int type) {
+    static String sockType(int type) {
         int flags = Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC;
         int base = type & ~flags;
         String name = base == Sockets.SOCK_STREAM ? "SOCK_STREAM" : base == Sockets.SOCK_DGRAM
@@ -355,12 +361,12 @@ final class Trace {
                 new int[] {Sockets.SOCK_NONBLOCK, Sockets.SOCK_CLOEXEC});
     }
 
-    private static String level(int level) {
+    static String level(int level) {
         return level == Sockets.SOL_SOCKET ? "SOL_SOCKET" : level == Sockets.IPPROTO_TCP ? "IPPROTO_TCP"
                 : level == Sockets.IPPROTO_IPV6 ? "IPPROTO_IPV6" : Integer.toString(level);
     }
 
-    private static String option(int level, int name) {
+    static String option(int level, int name) {
         if (level == Sockets.SOL_SOCKET) {
             return exact(name, new String[] {"SO_REUSEADDR", "SO_REUSEPORT", "SO_ERROR", "SO_RCVBUF",
                 "SO_SNDBUF", "SO_KEEPALIVE"}, new int[] {Sockets.SO_REUSEADDR, Sockets.SO_REUSEPORT,
