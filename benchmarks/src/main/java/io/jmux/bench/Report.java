@@ -53,7 +53,8 @@ public final class Report {
         SCENARIOS.put("poll", new String[] {"poll",
             "poll(timeout 0), then scan the revents of all n entries."});
         SCENARIOS.put("select", new String[] {"select",
-            "copy the interest fd_set (select overwrites it), select(timeout 0), then scan the set."});
+            "copy the interest fd_set (select overwrites it), select(timeout 0), then scan the set"
+                + " a long at a time (FdSet.fdsBits, as C scans fds_bits)."});
         SCENARIOS.put("epoll_wait_et", new String[] {"epoll_wait, edge-triggered (EPOLLET)",
             "one eventfd write per ready fd (a new edge, else ET reports nothing), then epoll_wait"
                 + " and walk the events."});
