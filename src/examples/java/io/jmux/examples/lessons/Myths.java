@@ -361,7 +361,11 @@ final class Myths implements Lesson {
     private static void closeRemovesMyth(PrintStream out) throws Exception {
         out.println("myth 4: \"close(fd) removes fd from every epoll set\"");
         try (Fds fds = new Fds(); Epoll ep = Epoll.create(); EpollEvents events = new EpollEvents(4)) {
-            int efd = fds.eventfd(0);
+            // Linux gives each new fd the lowest free number, and a JVM opens files on
+            // other threads at any time: one of them could be handed a just-closed low
+            // number before the epoll_ctl(DEL) below. A number far above the JVM's own
+            // fds stays closed.
+            int efd = highNumbered(fds, fds.eventfd(0));
             ep.add(efd, Epoll.EPOLLIN); // data word = efd
             int dup = fds.track(Fd.fcntl(efd, Fd.F_DUPFD_CLOEXEC, 0));
             fds.close(efd);
@@ -385,5 +389,14 @@ final class Myths implements Lesson {
         out.println("  verdict: false. epoll watches the open file, not the fd number: it forgets it only when");
         out.println("  every fd referring to that file is closed (dup, fork, SCM_RIGHTS make more). Call");
         out.println("  epoll_ctl(DEL) before close.");
+    }
+
+    /** fd moved to a number at least 512 (or half the fd limit if that is lower); fd closed. */
+    private static int highNumbered(Fds fds, int fd) throws ErrnoException {
+        long limit = Fds.softLimit();
+        int floor = (int) Math.min(512, limit > 0 ? limit / 2 : 512);
+        int high = fds.track(Fd.fcntl(fd, Fd.F_DUPFD_CLOEXEC, floor));
+        fds.close(fd);
+        return high;
     }
 }
