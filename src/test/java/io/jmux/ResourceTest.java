@@ -34,7 +34,8 @@ class ResourceTest {
 
     @Test
     void tenThousandCreateCloseCyclesLeakNoFd() throws Exception {
-        long before = Fds.openFdCount();
+        // Only the kinds jmux makes: the JVM opens and closes other files on other threads.
+        long before = Fds.epollAndEventFdCount();
         for (int i = 0; i < 10_000; i++) {
             try (Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(16);
                  PollFds pfds = new PollFds(16); FdSet set = new FdSet()) {
@@ -43,7 +44,7 @@ class ResourceTest {
                 ep.wait(ev, 0);
             }
         }
-        assertEquals(before, Fds.openFdCount());
+        assertEquals(before, Fds.epollAndEventFdCount());
     }
 
     /**
@@ -126,11 +127,11 @@ class ResourceTest {
 
     @Test
     void droppedEpollIsClosedByTheCleaner() throws Exception {
-        long before = Fds.openFdCount();
+        long before = openFds();
         for (int i = 0; i < 1000; i++) {
             Epoll.create(); // never closed
         }
-        assertTrue(waitFor(() -> openFds() == before), "fds left: " + (openFds() - before));
+        assertTrue(waitFor(() -> openFds() <= before), "fds left: " + (openFds() - before));
     }
 
     /**
@@ -140,7 +141,7 @@ class ResourceTest {
      */
     @Test
     void cleanerClosesEachFdExactlyOnce() throws Exception {
-        long before = Fds.openFdCount();
+        long before = openFds();
         List<Integer> numbers = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             numbers.add(Epoll.create().fd()); // dropped unclosed
@@ -148,7 +149,7 @@ class ResourceTest {
             numbers.add(closed.fd());
             closed.close(); // closed, then dropped
         }
-        assertTrue(waitFor(() -> openFds() == before), "the Cleaner did not close every dropped Epoll");
+        assertTrue(waitFor(() -> openFds() <= before), "the Cleaner did not close every dropped Epoll");
         try (Fds fds = new Fds()) {
             List<Integer> reused = new ArrayList<>();
             for (int i = 0; i < numbers.size(); i++) {
@@ -167,9 +168,10 @@ class ResourceTest {
 
     // ---- measuring ----
 
+    /** epoll and eventfd fds: the kinds an Epoll holds, and none the JVM opens itself. */
     static long openFds() {
         try {
-            return Fds.openFdCount();
+            return Fds.epollAndEventFdCount();
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
