@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,9 +126,7 @@ class EpollTest {
     /** TCP urgent data is the condition EPOLLPRI (and POLLPRI, select's exceptfds) report. */
     @Test
     void epollpriOnTcpUrgentData() throws Exception {
-        int listener = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
-        Sockets.bind(listener, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Sockets.listen(listener, 1);
+        int listener = fds.tcpListener();
         int port = Sockets.getsockname(listener).getPort();
         try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port);
              Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(8)) {

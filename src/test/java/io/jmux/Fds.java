@@ -28,6 +28,14 @@ final class Fds implements AutoCloseable {
         return s;
     }
 
+    /** A TCP socket listening on 127.0.0.1 at a free port (see {@link Sockets#getsockname}). */
+    int tcpListener() throws ErrnoException {
+        int listener = track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
+        Sockets.bind(listener, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        Sockets.listen(listener, 1);
+        return listener;
+    }
+
     int eventfd(long initval) throws ErrnoException {
         return track(EventFd.eventfd(initval, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK));
     }

@@ -59,9 +59,7 @@ class PollTest {
 
     @Test
     void pollpriOnTcpUrgentData() throws Exception {
-        int listener = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
-        Sockets.bind(listener, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-        Sockets.listen(listener, 1);
+        int listener = fds.tcpListener();
         int port = Sockets.getsockname(listener).getPort();
         try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
              PollFds pfds = new PollFds(1)) {

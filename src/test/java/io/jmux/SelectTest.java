@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,7 @@ class SelectTest {
     void exceptSetReportsTcpUrgentData() throws Exception {
         // Out-of-band data is the classic exceptional condition: send(MSG_OOB) needs a TCP
         // socket, so use java.net for the sender and jmux for the receiver.
-        int listener = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
-        Sockets.bind(listener, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Sockets.listen(listener, 1);
+        int listener = fds.tcpListener();
         int port = Sockets.getsockname(listener).getPort();
         try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             int conn = fds.track(Sockets.accept4(listener, Sockets.SOCK_CLOEXEC));
