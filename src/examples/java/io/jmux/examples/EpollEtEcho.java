@@ -5,7 +5,6 @@ import io.jmux.EpollEvents;
 import io.jmux.ErrnoException;
 import io.jmux.Errno;
 import io.jmux.Fd;
-import io.jmux.Sockets;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -82,26 +81,10 @@ final class EpollEtEcho {
 
     /** Rule 1 for the listener: one edge may stand for many pending connections. */
     private void acceptAll(int listener) {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                // A connection that gave up while queued (ECONNABORTED) is skipped and the
-                // drain goes on: with ET no new edge would come for the ones behind it.
-                // Other errors (EMFILE...) end this drain; the next edge retries.
-                BlockingEcho.acceptFailed(log, e);
-                if (e.errno() == Errno.ECONNABORTED) {
-                    continue;
-                }
-                return;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return; // drained
-            }
+        // accept until EAGAIN: one readiness report can stand for several connections
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             Conn c = new Conn(fd);
             try {
-                Net.noDelay(fd);
                 epoll.add(fd, CONN_EVENTS); // once; never modified
             } catch (ErrnoException e) {
                 log.note("cannot watch fd " + fd + ": " + e.getMessage());

@@ -3,9 +3,7 @@ package io.jmux.examples;
 import io.jmux.Epoll;
 import io.jmux.EpollEvents;
 import io.jmux.ErrnoException;
-import io.jmux.Errno;
 import io.jmux.Fd;
-import io.jmux.Sockets;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -71,20 +69,10 @@ final class EpollLtEcho {
     }
 
     private void acceptAll(int listener) {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                return;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return;
-            }
+        // accept until EAGAIN: one readiness report can stand for several connections
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             Conn c = new Conn(fd);
             try {
-                Net.noDelay(fd);
                 c.interest = Epoll.EPOLLIN;
                 epoll.add(fd, c.interest);
             } catch (ErrnoException e) {

@@ -1,5 +1,6 @@
 package io.jmux.examples;
 
+import io.jmux.Errno;
 import io.jmux.ErrnoException;
 import io.jmux.Sockets;
 import java.io.IOException;
@@ -43,6 +44,39 @@ final class Net {
     static String format(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * The next connection waiting on a non-blocking listener:
+     * {@code accept4(listener, SOCK_NONBLOCK | SOCK_CLOEXEC)}, then TCP_NODELAY on it.
+     * Returns the new fd, or -1 once the backlog is drained (the kernel's EAGAIN) or
+     * accept failed (logged; EMFILE backs off briefly). A connection that gave up while
+     * queued (ECONNABORTED) is skipped and the next one taken: stopping there would leave
+     * those behind it waiting - for good under edge-triggered epoll, where no new edge
+     * comes for them.
+     */
+    static int acceptNext(int listener, ConnLog log) {
+        while (true) {
+            int fd;
+            try {
+                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
+            } catch (ErrnoException e) {
+                BlockingEcho.acceptFailed(log, e);
+                if (e.errno() == Errno.ECONNABORTED) {
+                    continue;
+                }
+                return -1;
+            }
+            if (Errno.isWouldBlock(fd)) {
+                return -1;
+            }
+            try {
+                noDelay(fd);
+            } catch (ErrnoException e) {
+                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
+            }
+            return fd;
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package io.jmux.examples;
 import io.jmux.ErrnoException;
 import io.jmux.Errno;
 import io.jmux.Fd;
-import io.jmux.Sockets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,26 +77,13 @@ final class NonBlockingEcho {
     /** {@code accept4} until EAGAIN: every pending connection, made non-blocking too. */
     private static boolean acceptAll(int listener, List<Conn> conns, ConnLog log) {
         boolean any = false;
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                return any;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return any; // no connection pending: the usual answer
-            }
-            try {
-                Net.noDelay(fd);
-            } catch (ErrnoException e) {
-                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
-            }
+        // accept until EAGAIN - no connection pending, the usual answer in this loop
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             log.opened(fd);
             conns.add(new Conn(fd));
             any = true;
         }
+        return any;
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.jmux.examples;
 
 import io.jmux.ErrnoException;
-import io.jmux.Errno;
 import io.jmux.Fd;
 import io.jmux.Poll;
 import io.jmux.PollFds;
-import io.jmux.Sockets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,27 +69,13 @@ final class PollEcho {
     }
 
     private void acceptAll(int listener) {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                return;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return;
-            }
+        // accept until EAGAIN: one readiness report can stand for several connections
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             if (fds.size() == fds.capacity()) {
                 fds = grown(fds);
             }
             fds.add(fd, Poll.POLLIN);
             conns.add(new Conn(fd));
-            try {
-                Net.noDelay(fd);
-            } catch (ErrnoException e) {
-                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
-            }
             log.opened(fd);
         }
     }

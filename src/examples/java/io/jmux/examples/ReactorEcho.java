@@ -1,9 +1,7 @@
 package io.jmux.examples;
 
 import io.jmux.ErrnoException;
-import io.jmux.Errno;
 import io.jmux.Fd;
-import io.jmux.Sockets;
 import java.io.IOException;
 
 /**
@@ -28,22 +26,8 @@ final class ReactorEcho {
     }
 
     private static void acceptAll(Reactor reactor, int listener, ConnLog log) throws IOException {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                return;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return;
-            }
-            try {
-                Net.noDelay(fd);
-            } catch (ErrnoException e) {
-                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
-            }
+        // accept until EAGAIN: one readiness report can stand for several connections
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             reactor.register(fd, Reactor.READ, new Echo(reactor, fd, log));
             log.opened(fd);
         }

@@ -5,7 +5,6 @@ import io.jmux.Errno;
 import io.jmux.Fd;
 import io.jmux.FdSet;
 import io.jmux.Select;
-import io.jmux.Sockets;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -82,25 +81,11 @@ final class SelectEcho {
     }
 
     private void acceptAll(int listener) {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                return;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return;
-            }
+        // accept until EAGAIN: one readiness report can stand for several connections
+        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
             watch(fd);
             byFd[fd] = new Conn(fd);
             readMaster.set(fd);
-            try {
-                Net.noDelay(fd);
-            } catch (ErrnoException e) {
-                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
-            }
             log.opened(fd);
         }
     }
