@@ -1,46 +1,59 @@
-/* epoll(7) for io.jmux.Epoll: epoll_create1, epoll_ctl, epoll_wait and
- * epoll_pwait2. The event array is Java-owned direct memory. */
+/* epoll(7) for io.jmux.EpollSys: epoll_create1, epoll_ctl, epoll_wait and
+ * epoll_pwait2. The event array is Java-owned direct memory. Calls on an
+ * Epoll go through its owner (owner.h), so a concurrent close never lets
+ * them reach a reused fd number. */
 #include "jmux.h"
-#include "io_jmux_Epoll.h"
+#include "owner.h"
+#include "io_jmux_EpollSys.h"
 
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollCreate1(JNIEnv *env, jclass cls, jint flags) {
+JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollCreate1(JNIEnv *env, jclass cls, jint flags) {
     (void) env;
     (void) cls;
     int r = epoll_create1(flags);
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollCtl(JNIEnv *env, jclass cls, jint epfd, jint op,
-                                                   jint fd, jint events, jlong data) {
+JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollCtl(JNIEnv *env, jclass cls, jlong owner,
+                                                      jint op, jint fd, jint events, jlong data) {
     (void) env;
     (void) cls;
+    struct jmux_owner *o = jmux_ptr(owner);
+    struct jmux_slot *s = jmux_enter(o);
+    if (s == NULL) {
+        return JMUX_ECLOSED;
+    }
     struct epoll_event ev = { .events = (uint32_t) events, .data.u64 = (uint64_t) data };
-    int r = epoll_ctl(epfd, op, fd, &ev);
-    return JMUX_RESULT(r);
+    int r = epoll_ctl(o->fd, op, fd, &ev);
+    r = JMUX_RESULT(r);
+    jmux_leave(s, o);
+    return r;
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollWait(JNIEnv *env, jclass cls, jint epfd,
-                                                    jlong events, jint maxevents,
-                                                    jint timeoutMillis) {
+JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollWait(JNIEnv *env, jclass cls, jlong owner,
+                                                       jlong events, jint maxevents,
+                                                       jint timeoutMillis) {
     (void) env;
     (void) cls;
-    int r = epoll_wait(epfd, jmux_ptr(events), maxevents, timeoutMillis);
-    return JMUX_RESULT(r);
+    struct jmux_owner *o = jmux_ptr(owner);
+    struct jmux_slot *s = jmux_enter(o);
+    if (s == NULL) {
+        return JMUX_ECLOSED;
+    }
+    int r = epoll_wait(o->fd, jmux_ptr(events), maxevents, timeoutMillis);
+    r = JMUX_RESULT(r);
+    jmux_leave(s, o);
+    return r;
 }
 
 /* epoll_pwait2 (Linux 5.11) through syscall(2): glibc only wraps it from 2.35
  * on, and calling the kernel directly keeps libjmux.so loadable on older
  * glibc. A kernel without it answers -ENOSYS, which Java probes once. */
-JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollPwait2(JNIEnv *env, jclass cls, jint epfd,
-                                                      jlong events, jint maxevents,
-                                                      jlong timeoutNanos) {
-    (void) env;
-    (void) cls;
+static int pwait2(int epfd, jlong events, jint maxevents, jlong timeoutNanos) {
 #ifdef SYS_epoll_pwait2
     struct timespec ts;
     struct timespec *timeout = NULL; /* negative: block indefinitely */
@@ -50,7 +63,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollPwait2(JNIEnv *env, jclass cls, j
         timeout = &ts;
     }
     long r = syscall(SYS_epoll_pwait2, epfd, jmux_ptr(events), maxevents, timeout, NULL, 0);
-    return (jint) JMUX_RESULT(r);
+    return (int) JMUX_RESULT(r);
 #else
     (void) epfd;
     (void) events;
@@ -58,4 +71,28 @@ JNIEXPORT jint JNICALL Java_io_jmux_Epoll_epollPwait2(JNIEnv *env, jclass cls, j
     (void) timeoutNanos;
     return -ENOSYS;
 #endif
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollPwait2(JNIEnv *env, jclass cls, jlong owner,
+                                                         jlong events, jint maxevents,
+                                                         jlong timeoutNanos) {
+    (void) env;
+    (void) cls;
+    struct jmux_owner *o = jmux_ptr(owner);
+    struct jmux_slot *s = jmux_enter(o);
+    if (s == NULL) {
+        return JMUX_ECLOSED;
+    }
+    int r = pwait2(o->fd, events, maxevents, timeoutNanos);
+    jmux_leave(s, o);
+    return r;
+}
+
+/* The availability probe, on fd -1: no owner to go through. */
+JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollPwait2Fd(JNIEnv *env, jclass cls, jint epfd,
+                                                           jlong events, jint maxevents,
+                                                           jlong timeoutNanos) {
+    (void) env;
+    (void) cls;
+    return pwait2(epfd, events, maxevents, timeoutNanos);
 }

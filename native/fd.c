@@ -1,14 +1,14 @@
 /* File-descriptor syscalls for io.jmux.Fd: pipe2, read, write, close, fcntl,
  * and the fd number behind java.io/java.nio objects. */
 #include "jmux.h"
-#include "io_jmux_Fd.h"
+#include "io_jmux_FdSys.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 /* Both fds in one long (read end low, write end high), or -errno. */
-JNIEXPORT jlong JNICALL Java_io_jmux_Fd_pipe20(JNIEnv *env, jclass cls, jint flags) {
+JNIEXPORT jlong JNICALL Java_io_jmux_FdSys_pipe20(JNIEnv *env, jclass cls, jint flags) {
     (void) env;
     (void) cls;
     int fds[2];
@@ -19,7 +19,7 @@ JNIEXPORT jlong JNICALL Java_io_jmux_Fd_pipe20(JNIEnv *env, jclass cls, jint fla
 }
 
 /* Direct buffers: Java checked position + length against the capacity. */
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_readBuffer(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readBuffer0(JNIEnv *env, jclass cls, jint fd,
                                                   jobject buffer, jint position, jint length) {
     (void) cls;
     char *base = (*env)->GetDirectBufferAddress(env, buffer);
@@ -30,7 +30,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_readBuffer(JNIEnv *env, jclass cls, jint 
     return (jint) JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeBuffer(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_writeBuffer0(JNIEnv *env, jclass cls, jint fd,
                                                    jobject buffer, jint position, jint length) {
     (void) cls;
     char *base = (*env)->GetDirectBufferAddress(env, buffer);
@@ -50,7 +50,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeBuffer(JNIEnv *env, jclass cls, jint
  */
 #define STACK_BUFFER 8192
 
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_readArray(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readArray0(JNIEnv *env, jclass cls, jint fd,
                                                  jbyteArray array, jint offset, jint length) {
     (void) cls;
     char stack[STACK_BUFFER];
@@ -69,7 +69,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_readArray(JNIEnv *env, jclass cls, jint f
     return result;
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeArray(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_writeArray0(JNIEnv *env, jclass cls, jint fd,
                                                   jbyteArray array, jint offset, jint length) {
     (void) cls;
     char stack[STACK_BUFFER];
@@ -88,14 +88,14 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_writeArray(JNIEnv *env, jclass cls, jint 
 
 /* Linux releases the fd even when close() reports EINTR or EIO, so Java never
  * retries a close. */
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_close0(JNIEnv *env, jclass cls, jint fd) {
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_close0(JNIEnv *env, jclass cls, jint fd) {
     (void) env;
     (void) cls;
     int r = close(fd);
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_fcntl0(JNIEnv *env, jclass cls, jint fd, jint cmd,
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_fcntl0(JNIEnv *env, jclass cls, jint fd, jint cmd,
                                               jint arg) {
     (void) env;
     (void) cls;
@@ -110,7 +110,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_fcntl0(JNIEnv *env, jclass cls, jint fd, 
  * needed. Called once per object, off the hot path; returns -1 when the
  * object has no such member.
  */
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_fileDescriptorFd(JNIEnv *env, jclass cls, jobject fdObj) {
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_fileDescriptorFd0(JNIEnv *env, jclass cls, jobject fdObj) {
     (void) cls;
     jclass type = (*env)->GetObjectClass(env, fdObj);
     jfieldID field = (*env)->GetFieldID(env, type, "fd", "I");
@@ -121,7 +121,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_fileDescriptorFd(JNIEnv *env, jclass cls,
     return (*env)->GetIntField(env, fdObj, field);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Fd_channelFd(JNIEnv *env, jclass cls, jobject channel) {
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_channelFd0(JNIEnv *env, jclass cls, jobject channel) {
     (void) cls;
     jclass type = (*env)->GetObjectClass(env, channel);
     jmethodID method = (*env)->GetMethodID(env, type, "getFDVal", "()I");
@@ -135,4 +135,19 @@ JNIEXPORT jint JNICALL Java_io_jmux_Fd_channelFd(JNIEnv *env, jclass cls, jobjec
         return -1;
     }
     return fd;
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_dup0(JNIEnv *env, jclass cls, jint fd) {
+    (void) env;
+    (void) cls;
+    int r = dup(fd);
+    return JMUX_RESULT(r);
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_dup30(JNIEnv *env, jclass cls, jint oldfd, jint newfd,
+                                                jint flags) {
+    (void) env;
+    (void) cls;
+    int r = dup3(oldfd, newfd, flags);
+    return JMUX_RESULT(r);
 }

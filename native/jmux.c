@@ -5,6 +5,7 @@
  */
 #include "jmux.h"
 #include "io_jmux_Native.h"
+#include "owner.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -102,9 +103,14 @@ static const struct constant constants[] = {
     { "offsetof.epoll_event.events", (long long) offsetof(struct epoll_event, events) },
     { "offsetof.epoll_event.data", (long long) offsetof(struct epoll_event, data) },
 
-    /* fcntl(2), pipe2(2) */
-    C(F_GETFL), C(F_SETFL), C(F_GETFD), C(F_SETFD), C(F_DUPFD_CLOEXEC),
-    C(FD_CLOEXEC), C(O_NONBLOCK), C(O_CLOEXEC), C(O_DIRECT),
+    /* fcntl(2), pipe2(2), dup3(2) */
+    C(F_GETFL), C(F_SETFL), C(F_GETFD), C(F_SETFD), C(F_DUPFD), C(F_DUPFD_CLOEXEC),
+    C(F_GETOWN), C(F_SETOWN), C(F_GETSIG), C(F_SETSIG), C(F_GETPIPE_SZ), C(F_SETPIPE_SZ),
+    C(F_GETLEASE), C(F_SETLEASE), C(F_NOTIFY), C(F_GET_SEALS), C(F_ADD_SEALS),
+    C(FD_CLOEXEC), C(O_NONBLOCK), C(O_CLOEXEC), C(O_DIRECT), C(O_ASYNC),
+
+    /* owner.h: what an owned call returns when its owner is closed */
+    C(JMUX_ECLOSED),
 
     /* eventfd(2) */
     C(EFD_CLOEXEC), C(EFD_NONBLOCK), C(EFD_SEMAPHORE),

@@ -1,18 +1,18 @@
 /* select(2) for io.jmux.Select. The fd_set bitmaps live in Java-owned direct
  * memory; a null address (0) passes NULL for that set. */
 #include "jmux.h"
-#include "io_jmux_Select.h"
+#include "io_jmux_SelectSys.h"
 
 #include <sys/select.h>
 
-JNIEXPORT jint JNICALL Java_io_jmux_Select_select0(JNIEnv *env, jclass cls, jint nfds,
+JNIEXPORT jint JNICALL Java_io_jmux_SelectSys_select0(JNIEnv *env, jclass cls, jint nfds,
                                                    jlong readfds, jlong writefds,
                                                    jlong exceptfds, jlong timeoutMicros) {
     (void) env;
     (void) cls;
     struct timeval tv;
-    struct timeval *timeout = NULL; /* negative: block until an fd is ready */
-    if (timeoutMicros >= 0) {
+    struct timeval *timeout = NULL; /* -1: block until an fd is ready */
+    if (timeoutMicros != -1) { /* other negatives: the kernel answers EINVAL */
         tv.tv_sec = (time_t) (timeoutMicros / 1000000);
         tv.tv_usec = (suseconds_t) (timeoutMicros % 1000000);
         timeout = &tv;

@@ -3,14 +3,14 @@
  * shutdown. IPv4 and IPv6 addresses arrive as raw bytes (4 or 16), which
  * Java has checked. */
 #include "jmux.h"
-#include "io_jmux_Sockets.h"
+#include "io_jmux_SocketSys.h"
 
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_socket0(JNIEnv *env, jclass cls, jint domain,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_socket0(JNIEnv *env, jclass cls, jint domain,
                                                     jint type, jint protocol) {
     (void) env;
     (void) cls;
@@ -19,7 +19,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_socket0(JNIEnv *env, jclass cls, jin
 }
 
 /* Both fds in one long (first low, second high), or -errno. */
-JNIEXPORT jlong JNICALL Java_io_jmux_Sockets_socketpair0(JNIEnv *env, jclass cls, jint domain,
+JNIEXPORT jlong JNICALL Java_io_jmux_SocketSys_socketpair0(JNIEnv *env, jclass cls, jint domain,
                                                          jint type, jint protocol) {
     (void) env;
     (void) cls;
@@ -30,7 +30,7 @@ JNIEXPORT jlong JNICALL Java_io_jmux_Sockets_socketpair0(JNIEnv *env, jclass cls
     return ((jlong) sv[1] << 32) | (jlong) (uint32_t) sv[0];
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_setsockopt0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_setsockopt0(JNIEnv *env, jclass cls, jint fd,
                                                         jint level, jint name, jint value) {
     (void) env;
     (void) cls;
@@ -39,7 +39,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_setsockopt0(JNIEnv *env, jclass cls,
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_getsockopt0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_getsockopt0(JNIEnv *env, jclass cls, jint fd,
                                                         jint level, jint name,
                                                         jintArray valueOut) {
     (void) cls;
@@ -73,7 +73,7 @@ static socklen_t to_sockaddr(JNIEnv *env, jbyteArray address, jint port, jint sc
     return sizeof *sin6;
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_bind0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_bind0(JNIEnv *env, jclass cls, jint fd,
                                                   jbyteArray address, jint port, jint scopeId) {
     (void) cls;
     struct sockaddr_storage ss;
@@ -82,7 +82,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_bind0(JNIEnv *env, jclass cls, jint 
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_connect0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_connect0(JNIEnv *env, jclass cls, jint fd,
                                                      jbyteArray address, jint port,
                                                      jint scopeId) {
     (void) cls;
@@ -92,7 +92,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_connect0(JNIEnv *env, jclass cls, ji
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_listen0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_listen0(JNIEnv *env, jclass cls, jint fd,
                                                     jint backlog) {
     (void) env;
     (void) cls;
@@ -100,7 +100,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_listen0(JNIEnv *env, jclass cls, jin
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_accept40(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_accept40(JNIEnv *env, jclass cls, jint fd,
                                                      jint flags) {
     (void) env;
     (void) cls;
@@ -108,7 +108,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_accept40(JNIEnv *env, jclass cls, ji
     return JMUX_RESULT(r);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_shutdown0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_shutdown0(JNIEnv *env, jclass cls, jint fd,
                                                       jint how) {
     (void) env;
     (void) cls;
@@ -135,7 +135,7 @@ static jint from_sockaddr(JNIEnv *env, const struct sockaddr_storage *ss,
     return ss->ss_family;
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_getsockname0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_getsockname0(JNIEnv *env, jclass cls, jint fd,
                                                          jbyteArray addressOut,
                                                          jintArray portScopeOut) {
     (void) cls;
@@ -148,7 +148,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_Sockets_getsockname0(JNIEnv *env, jclass cls
     return from_sockaddr(env, &ss, addressOut, portScopeOut);
 }
 
-JNIEXPORT jint JNICALL Java_io_jmux_Sockets_getpeername0(JNIEnv *env, jclass cls, jint fd,
+JNIEXPORT jint JNICALL Java_io_jmux_SocketSys_getpeername0(JNIEnv *env, jclass cls, jint fd,
                                                          jbyteArray addressOut,
                                                          jintArray portScopeOut) {
     (void) cls;

@@ -1,8 +1,5 @@
 package io.jmux;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
@@ -21,14 +18,25 @@ import java.nio.ByteBuffer;
  *
  * <h2>Ownership and closing</h2>
  * An Epoll made by {@link #create()} or {@link #dupOf(int)} owns its fd and closes it
- * exactly once: on the first {@link #close()}, or by a {@link Cleaner} if it is dropped
- * unclosed. {@link #viewOf(int)} wraps an fd someone else owns and never closes it.
+ * exactly once: on the first {@link #close()}, or by a {@link java.lang.ref.Cleaner} if
+ * it is dropped unclosed. {@link #viewOf(int)} wraps an fd someone else owns and never
+ * closes it.
  *
  * <p>All methods are thread-safe, as the syscalls are: one thread may wait while others
- * {@code ctl}. Calls in flight hold the fd open, so a concurrent {@link #close()} never
- * lets a call reach a reused fd number: the fd is closed when the last call returns.
- * A thread blocked in {@link #wait} when an owning Epoll is closed is woken and returns
- * 0; every later call throws {@link IllegalStateException}.
+ * {@code ctl}. A concurrent {@link #close()} never lets a call reach a reused fd number:
+ * the fd is closed when the last call in flight has left. A thread blocked in
+ * {@link #wait} when the Epoll (or view) is closed is woken and returns 0; every later
+ * call throws {@link IllegalStateException}. The wake-up is a signal to the waiting
+ * thread (the one the JDK sends to threads blocked in NIO), not an event: another
+ * holder of the same epoll instance (a {@code dup}, an outer epoll watching this fd, a
+ * child after {@code fork}) sees nothing of it, and close needs no free fd.
+ *
+ * <p><b>Virtual threads:</b> a blocking wait is a native call, so it pins the carrier
+ * thread for its duration.
+ *
+ * <p><b>{@code wait} and {@code Object.wait}:</b> {@code ep.wait(100, 0)} compiles to
+ * {@link Object#wait(long, int)} and throws {@link IllegalMonitorStateException}. The
+ * {@link #epollWait} methods are the same calls under a name that cannot clash.
  *
  * @see <a href="https://man7.org/linux/man-pages/man7/epoll.7.html">epoll(7)</a>
  */
@@ -76,36 +84,12 @@ public final class Epoll implements AutoCloseable {
     /** Edge-triggered: report a change of state once, not the state on every wait. */
     public static final int EPOLLET = Native.constant("EPOLLET");
 
-    /** Every EPOLL* event and input flag the headers define: other bits are rejected. */
-    static final int ALL_EVENTS = EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLERR | EPOLLHUP
-            | EPOLLRDNORM | EPOLLRDBAND | EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP
-            | EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET;
-
     private static final int EINTR = Errno.EINTR;
-    private static final int ENOSYS = Errno.ENOSYS;
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final VarHandle STATE;
 
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Epoll.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final int epfd;
-    /** Closes an owned fd exactly once (explicitly or when unreachable); null for a view. */
-    private final Cleaner.Cleanable closer;
-    /** Bit 0: closed. Bits 1..31: calls in flight. The fd is closed when both say done. */
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
-    /** The eventfd close() registers to wake blocked waiters; -1 if none. */
-    private int wakeFd = -1;
+    private final Owner owner;
 
     private Epoll(int epfd, boolean owned) {
-        this.epfd = epfd;
-        this.closer = owned ? CLEANER.register(this, new CloseFd(epfd)) : null;
+        this.owner = Owner.of(epfd, owned);
     }
 
     /** {@code epoll_create1(EPOLL_CLOEXEC)}: a new epoll instance that owns its fd. */
@@ -116,62 +100,75 @@ public final class Epoll implements AutoCloseable {
     /**
      * {@code epoll_create1(flags)}.
      *
-     * @param flags 0 or {@link #EPOLL_CLOEXEC}
-     * @throws ErrnoException {@code EMFILE}, {@code ENFILE}, {@code ENOMEM}
-     * @throws IllegalArgumentException for any other flag bit
+     * @param flags 0 or {@link #EPOLL_CLOEXEC}; other bits reach the kernel, which
+     *     answers {@code EINVAL}
+     * @return a new Epoll that owns its fd
+     * @throws ErrnoException {@code EINVAL}, {@code EMFILE}, {@code ENFILE}, {@code ENOMEM}
      */
     public static Epoll create(int flags) throws ErrnoException {
-        if ((flags & ~EPOLL_CLOEXEC) != 0) {
-            throw new IllegalArgumentException("epoll_create1 accepts only EPOLL_CLOEXEC, got 0x"
-                    + Integer.toHexString(flags));
-        }
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int fd = epollCreate1(flags);
-        if (Trace.ON) {
-            Trace.epollCreate1(flags, fd, t0);
-        }
-        if (fd < 0) {
-            throw new ErrnoException("epoll_create1", flags == 0 ? "0" : "EPOLL_CLOEXEC", -fd);
-        }
+        int fd = Sys.check(EpollSys.create1(flags), "epoll_create1", CREATE_FLAGS.flags(flags));
         return new Epoll(fd, true);
     }
+
+    private static final CNames CREATE_FLAGS = CNames.of("EPOLL_CLOEXEC");
 
     /**
      * Wraps a duplicate of an existing epoll fd ({@code fcntl(epfd, F_DUPFD_CLOEXEC, 0)}).
      * The duplicate refers to the same epoll instance; this object owns and closes the
      * duplicate, and the caller keeps owning {@code epfd}.
+     *
+     * @param epfd an epoll fd
+     * @return a new Epoll owning the duplicate
+     * @throws ErrnoException {@code EBADF}, {@code EMFILE}
      */
     public static Epoll dupOf(int epfd) throws ErrnoException {
-        Fd.checkFd(epfd);
-        return new Epoll(Fd.dupCloexec(epfd), true);
+        Check.fd(epfd);
+        int dup = Sys.check(FdSys.fcntl(epfd, FdSys.F_DUPFD_CLOEXEC, 0), "fcntl",
+                epfd + ", F_DUPFD_CLOEXEC, 0");
+        return new Epoll(dup, true);
     }
 
     /**
-     * A non-owning view of an epoll fd someone else closes: {@link #close()} only stops
-     * this object from being used, and never closes {@code epfd}. The caller must keep
-     * {@code epfd} open until the view is closed and no call on it is in flight.
+     * A non-owning view of an epoll fd someone else closes: {@link #close()} stops this
+     * object from being used and wakes the threads waiting through it, but never closes
+     * {@code epfd}. The caller must keep {@code epfd} open until the view is closed and
+     * no call on it is in flight.
+     *
+     * @param epfd an epoll fd, owned by the caller
+     * @return the view
      */
     public static Epoll viewOf(int epfd) {
-        Fd.checkFd(epfd);
+        Check.fd(epfd);
         return new Epoll(epfd, false);
     }
 
-    /** The epoll fd. @throws IllegalStateException if closed */
+    /**
+     * The epoll fd.
+     *
+     * @return the fd number
+     * @throws IllegalStateException if closed
+     */
     public int fd() {
-        if (!isOpen()) {
-            throw closed();
-        }
-        return epfd;
+        owner.checkOpen("Epoll");
+        return owner.fd;
     }
 
-    /** True if this object closes its fd (made by {@link #create} or {@link #dupOf}). */
+    /**
+     * Whether this object closes its fd.
+     *
+     * @return true if made by {@link #create} or {@link #dupOf}, false for a view
+     */
     public boolean ownsFd() {
-        return closer != null;
+        return owner.ownsFd;
     }
 
-    /** False once {@link #close()} has been called. */
+    /**
+     * Whether this Epoll can still be used.
+     *
+     * @return false once {@link #close()} has been called
+     */
     public boolean isOpen() {
-        return ((int) STATE.getVolatile(this) & 1) == 0;
+        return owner.isOpen();
     }
 
     /**
@@ -180,60 +177,89 @@ public final class Epoll implements AutoCloseable {
      * @param op {@link #EPOLL_CTL_ADD}, {@link #EPOLL_CTL_MOD} or {@link #EPOLL_CTL_DEL};
      *     other values reach the kernel, which answers {@code EINVAL}
      * @param fd the fd to watch
-     * @param events {@code EPOLL*} bits (ignored for DEL)
+     * @param events {@code EPOLL*} bits (ignored for DEL); bits the headers do not name
+     *     go to the kernel as they are, which ignores them
      * @param data the 64-bit word returned with each event, all 64 bits kept
      * @throws ErrnoException {@code EEXIST} (ADD of a registered fd), {@code ENOENT} (MOD
      *     or DEL of an unregistered fd), {@code EPERM} (fd does not support epoll, e.g. a
      *     regular file), {@code EINVAL} (fd is this epoll fd, or EPOLLEXCLUSIVE misuse),
      *     {@code EBADF}, {@code ELOOP}, {@code ENOMEM}, {@code ENOSPC}
-     * @throws IllegalArgumentException if fd is negative or events has unknown bits
+     * @throws IllegalArgumentException if fd is negative
      * @throws IllegalStateException if this Epoll is closed
      */
     public void ctl(int op, int fd, int events, long data) throws ErrnoException {
-        Fd.checkFd(fd);
-        checkEvents(events);
-        int r;
-        int ep = acquire();
-        try {
-            long t0 = Trace.ON ? System.nanoTime() : 0;
-            r = epollCtl(ep, op, fd, events, data);
-            if (Trace.ON) {
-                Trace.epollCtl(ep, op, fd, events, data, r, t0);
-            }
-        } finally {
-            release();
-        }
+        Check.fd(fd);
+        owner.checkOpen("Epoll");
+        int r = Sys.owned(EpollSys.ctl(owner, op, fd, events, data), "Epoll");
         if (r < 0) {
-            throw new ErrnoException("epoll_ctl", opName(op) + ", fd=" + fd, -r);
+            throw Sys.error(r, "epoll_ctl", opName(op) + ", fd=" + fd);
         }
     }
 
-    /** {@code ctl(EPOLL_CTL_ADD, fd, events, fd)}: the data word is the fd. */
+    /**
+     * {@code ctl(EPOLL_CTL_ADD, fd, events, fd)}: the data word is the fd.
+     *
+     * @param fd the fd to watch
+     * @param events {@code EPOLL*} bits
+     * @throws ErrnoException as {@link #ctl}
+     */
     public void add(int fd, int events) throws ErrnoException {
         ctl(EPOLL_CTL_ADD, fd, events, fd);
     }
 
-    /** {@code ctl(EPOLL_CTL_ADD, fd, events, data)}. */
+    /**
+     * {@code ctl(EPOLL_CTL_ADD, fd, events, data)}.
+     *
+     * @param fd the fd to watch
+     * @param events {@code EPOLL*} bits
+     * @param data the word returned with each event
+     * @throws ErrnoException as {@link #ctl}
+     */
     public void add(int fd, int events, long data) throws ErrnoException {
         ctl(EPOLL_CTL_ADD, fd, events, data);
     }
 
-    /** {@code ctl(EPOLL_CTL_MOD, fd, events, fd)}: also re-arms an {@link #EPOLLONESHOT} fd. */
+    /**
+     * {@code ctl(EPOLL_CTL_MOD, fd, events, fd)}: also re-arms an {@link #EPOLLONESHOT} fd.
+     *
+     * @param fd a watched fd
+     * @param events the new {@code EPOLL*} bits
+     * @throws ErrnoException as {@link #ctl}
+     */
     public void modify(int fd, int events) throws ErrnoException {
         ctl(EPOLL_CTL_MOD, fd, events, fd);
     }
 
-    /** {@code ctl(EPOLL_CTL_MOD, fd, events, data)}. */
+    /**
+     * {@code ctl(EPOLL_CTL_MOD, fd, events, data)}.
+     *
+     * @param fd a watched fd
+     * @param events the new {@code EPOLL*} bits
+     * @param data the new data word
+     * @throws ErrnoException as {@link #ctl}
+     */
     public void modify(int fd, int events, long data) throws ErrnoException {
         ctl(EPOLL_CTL_MOD, fd, events, data);
     }
 
-    /** {@code ctl(EPOLL_CTL_DEL, fd, 0, 0)}. */
+    /**
+     * {@code ctl(EPOLL_CTL_DEL, fd, 0, 0)}.
+     *
+     * @param fd a watched fd
+     * @throws ErrnoException as {@link #ctl}
+     */
     public void delete(int fd) throws ErrnoException {
         ctl(EPOLL_CTL_DEL, fd, 0, 0);
     }
 
-    /** {@code epoll_wait(epfd, events, events.capacity(), timeoutMillis)}. */
+    /**
+     * {@code epoll_wait(epfd, events, events.capacity(), timeoutMillis)}.
+     *
+     * @param events the array the kernel fills
+     * @param timeoutMillis 0 returns at once; any negative value waits until an event
+     * @return the number of events filled in
+     * @throws ErrnoException as {@link #wait(EpollEvents, int, int)}
+     */
     public int wait(EpollEvents events, int timeoutMillis) throws ErrnoException {
         return wait(events, events.capacity(), timeoutMillis);
     }
@@ -242,54 +268,83 @@ public final class Epoll implements AutoCloseable {
      * {@code epoll_wait(epfd, events, maxEvents, timeoutMillis)}: waits for ready fds and
      * fills {@code events[0 .. n-1]}. Ready fds beyond {@code maxEvents} stay queued and
      * come back from the next wait. A signal ({@code EINTR}) restarts the wait with the
-     * remaining timeout. Allocates nothing.
+     * remaining timeout. Allocates nothing. Pins a virtual thread's carrier while it
+     * blocks.
      *
-     * @param maxEvents 1 .. {@code events.capacity()}
-     * @param timeoutMillis 0 returns at once, -1 waits until an event
+     * @param events the array the kernel fills
+     * @param maxEvents 1 .. {@code events.capacity()}; values the kernel refuses
+     *     ({@code <= 0}: {@code EINVAL}) go through, values past the capacity are refused
+     *     here because the kernel would write past the array
+     * @param timeoutMillis 0 returns at once; any negative value waits until an event,
+     *     as the kernel treats it
      * @return the number of events filled in; 0 on timeout, or if this Epoll was closed
      *     during the wait
-     * @throws ErrnoException {@code EBADF}, {@code EINVAL} (the fd is not an epoll fd)
-     * @throws IllegalArgumentException if maxEvents or timeoutMillis is out of range
+     * @throws ErrnoException {@code EBADF}, {@code EINVAL} (maxEvents {@code <= 0}, or the
+     *     fd is not an epoll fd)
+     * @throws IllegalArgumentException if maxEvents is past the capacity
      * @throws IllegalStateException if this Epoll or events is closed
      */
     public int wait(EpollEvents events, int maxEvents, int timeoutMillis) throws ErrnoException {
         ByteBuffer keepAlive = events.buffer(); // pins the memory the kernel writes
         checkMaxEvents(events, maxEvents);
-        if (timeoutMillis < -1) {
-            throw new IllegalArgumentException("timeoutMillis must be >= -1 (-1 waits for ever), got "
-                    + timeoutMillis);
-        }
+        owner.checkOpen("Epoll");
+        long start = timeoutMillis > 0 ? System.nanoTime() : 0;
+        int timeout = timeoutMillis;
         int n;
-        int ep = acquire();
-        try {
-            long start = timeoutMillis > 0 ? System.nanoTime() : 0;
-            int timeout = timeoutMillis;
-            while (true) {
-                long t0 = Trace.ON ? System.nanoTime() : 0;
-                n = epollWait(ep, events.address, maxEvents, timeout);
-                if (Trace.ON) {
-                    Trace.epollWait(ep, events, maxEvents, timeout, n, t0);
-                }
-                if (n != -EINTR || !isOpen()) {
-                    break;
-                }
-                timeout = Timeouts.remainingMillis(timeoutMillis, start); // restart after a signal
+        while (true) {
+            n = EpollSys.wait(owner, events, maxEvents, timeout);
+            if (n != -EINTR || !owner.isOpen()) {
+                break;
             }
-            if (!isOpen()) {
-                n = 0; // woken by close(): drop whatever came back, incl. the wake-up event
-            }
-        } finally {
-            release();
-            Reference.reachabilityFence(keepAlive);
+            timeout = Timeouts.remainingMillis(timeoutMillis, start); // restart after a signal
+        }
+        Reference.reachabilityFence(keepAlive);
+        if (n == Owner.ECLOSED || (n == -EINTR && !owner.isOpen())) {
+            return 0; // closed before or during the wait
         }
         if (n < 0) {
-            throw new ErrnoException("epoll_wait", "epfd=" + ep + ", maxevents=" + maxEvents
-                    + ", timeout=" + timeoutMillis, -n);
+            throw Sys.error(n, "epoll_wait", "epfd=" + owner.fd + ", maxevents=" + maxEvents
+                    + ", timeout=" + timeoutMillis);
         }
         return n;
     }
 
-    /** {@code epoll_pwait2(epfd, events, events.capacity(), &timeout, NULL)}. */
+    /**
+     * {@code epoll_wait(epfd, events, events.capacity(), timeoutMillis)}: the same as
+     * {@link #wait(EpollEvents, int)}, under a name that cannot be confused with
+     * {@link Object#wait(long, int)}.
+     *
+     * @param events the array the kernel fills
+     * @param timeoutMillis 0 returns at once; any negative value waits until an event
+     * @return the number of events filled in
+     * @throws ErrnoException as {@link #wait(EpollEvents, int, int)}
+     */
+    public int epollWait(EpollEvents events, int timeoutMillis) throws ErrnoException {
+        return wait(events, events.capacity(), timeoutMillis);
+    }
+
+    /**
+     * {@code epoll_wait(epfd, events, maxEvents, timeoutMillis)}: the same as
+     * {@link #wait(EpollEvents, int, int)}.
+     *
+     * @param events the array the kernel fills
+     * @param maxEvents 1 .. {@code events.capacity()}
+     * @param timeoutMillis 0 returns at once; any negative value waits until an event
+     * @return the number of events filled in
+     * @throws ErrnoException as {@link #wait(EpollEvents, int, int)}
+     */
+    public int epollWait(EpollEvents events, int maxEvents, int timeoutMillis) throws ErrnoException {
+        return wait(events, maxEvents, timeoutMillis);
+    }
+
+    /**
+     * {@code epoll_pwait2(epfd, events, events.capacity(), &timeout, NULL)}.
+     *
+     * @param events the array the kernel fills
+     * @param timeoutNanos 0 returns at once; any negative value waits until an event
+     * @return the number of events filled in
+     * @throws ErrnoException as {@link #pwait2(EpollEvents, int, long)}
+     */
     public int pwait2(EpollEvents events, long timeoutNanos) throws ErrnoException {
         return pwait2(events, events.capacity(), timeoutNanos);
     }
@@ -298,226 +353,130 @@ public final class Epoll implements AutoCloseable {
      * {@code epoll_pwait2(epfd, events, maxEvents, &timeout, NULL)} (Linux 5.11): as
      * {@link #wait(EpollEvents, int, int)} with a nanosecond timeout.
      *
-     * <p>Where the kernel lacks {@code epoll_pwait2} (probed once: {@code ENOSYS}, or
-     * {@code EPERM} from a seccomp filter; see {@link #hasPwait2()}), this falls back to
-     * {@code epoll_wait} with the timeout rounded <em>up</em> to whole milliseconds, so
-     * a positive timeout never becomes a non-blocking poll.
+     * <p>Where the kernel lacks {@code epoll_pwait2} ({@code ENOSYS}, or {@code EPERM}
+     * from a seccomp filter, probed once and rechecked on each answer; see
+     * {@link #hasPwait2()}), this falls back to {@code epoll_wait} with the timeout
+     * rounded <em>up</em> to whole milliseconds, so a positive timeout never becomes a
+     * non-blocking poll.
      *
-     * @param timeoutNanos 0 returns at once, -1 waits until an event
+     * @param events the array the kernel fills
+     * @param maxEvents 1 .. {@code events.capacity()}
+     * @param timeoutNanos 0 returns at once; any negative value waits until an event
+     *     (a NULL timeout)
+     * @return the number of events filled in; 0 on timeout or if closed during the wait
+     * @throws ErrnoException {@code EBADF}, {@code EINVAL}
+     * @throws IllegalArgumentException if maxEvents is past the capacity
+     * @throws IllegalStateException if this Epoll or events is closed
      */
     public int pwait2(EpollEvents events, int maxEvents, long timeoutNanos) throws ErrnoException {
         ByteBuffer keepAlive = events.buffer();
         checkMaxEvents(events, maxEvents);
-        if (timeoutNanos < -1) {
-            throw new IllegalArgumentException("timeoutNanos must be >= -1 (-1 waits for ever), got "
-                    + timeoutNanos);
-        }
+        owner.checkOpen("Epoll");
+        long start = timeoutNanos > 0 ? System.nanoTime() : 0;
+        long remaining = timeoutNanos;
         int n;
-        int ep = acquire();
-        try {
-            long start = timeoutNanos > 0 ? System.nanoTime() : 0;
-            long remaining = timeoutNanos;
-            while (true) {
-                n = pwait2Once(ep, events, maxEvents, remaining);
-                if (!isOpen()) {
-                    n = 0;
-                    break;
-                }
-                remaining = Timeouts.remainingNanos(timeoutNanos, start);
-                // Restart after a signal; and after a fallback epoll_wait whose int
-                // milliseconds could not hold the whole timeout.
-                boolean cut = n == 0 && remaining > 0 && timeoutNanos > Integer.MAX_VALUE * 1_000_000L;
-                if (n != -EINTR && !cut) {
-                    break;
-                }
+        while (true) {
+            n = pwait2Once(events, maxEvents, remaining);
+            if (n == Owner.ECLOSED || !owner.isOpen()) {
+                n = 0;
+                break;
             }
-        } finally {
-            release();
-            Reference.reachabilityFence(keepAlive);
+            remaining = Timeouts.remainingNanos(timeoutNanos, start);
+            // Restart after a signal; and after a fallback epoll_wait whose int
+            // milliseconds could not hold the whole timeout.
+            boolean cut = n == 0 && remaining > 0 && timeoutNanos > Integer.MAX_VALUE * 1_000_000L;
+            if (n != -EINTR && !cut) {
+                break;
+            }
         }
+        Reference.reachabilityFence(keepAlive);
         if (n < 0) {
-            throw new ErrnoException(Pwait2.available ? "epoll_pwait2" : "epoll_wait",
-                    "epfd=" + ep + ", maxevents=" + maxEvents + ", timeout=" + timeoutNanos + "ns", -n);
+            throw Sys.error(n, Pwait2.available ? "epoll_pwait2" : "epoll_wait", "epfd=" + owner.fd
+                    + ", maxevents=" + maxEvents + ", timeout=" + timeoutNanos + "ns");
         }
         return n;
     }
 
-    private static int pwait2Once(int ep, EpollEvents events, int maxEvents, long timeoutNanos) {
+    private int pwait2Once(EpollEvents events, int maxEvents, long timeoutNanos) {
         if (Pwait2.available) {
-            long t0 = Trace.ON ? System.nanoTime() : 0;
-            int n = epollPwait2(ep, events.address, maxEvents, timeoutNanos);
-            if (Trace.ON) {
-                Trace.epollPwait2(ep, events, maxEvents, timeoutNanos, n, t0);
-            }
-            if (n != -ENOSYS) {
+            int n = EpollSys.pwait2(owner, events, maxEvents, timeoutNanos);
+            if (!Pwait2.missing(n)) {
                 return n;
             }
             Pwait2.available = false; // a seccomp policy changed under us: fall back for good
         }
         int millis = timeoutNanos < 0 ? -1 : Timeouts.nanosToMillisCeil(timeoutNanos);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int n = epollWait(ep, events.address, maxEvents, millis);
-        if (Trace.ON) {
-            Trace.epollWait(ep, events, maxEvents, millis, n, t0);
-        }
-        return n;
+        return EpollSys.wait(owner, events, maxEvents, millis);
     }
 
     /**
      * True if this kernel has {@code epoll_pwait2} (Linux 5.11+) and it is not disabled:
      * probed once, with an invalid fd, on first use. The system property
      * {@code jmux.epoll_pwait2=false} forces the {@code epoll_wait} fallback.
+     *
+     * @return whether {@link #pwait2} calls {@code epoll_pwait2}
      */
     public static boolean hasPwait2() {
         return Pwait2.available;
     }
 
     /**
-     * Marks this Epoll closed and closes an owned fd — now if no call is in flight,
-     * otherwise when the last one returns (a blocked {@link #wait} is woken first). Later
-     * calls throw {@link IllegalStateException}. Idempotent and thread-safe: the fd is
-     * closed exactly once. A view ({@link #viewOf}) never closes its fd or wakes waiters.
+     * Marks this Epoll closed, wakes every thread blocked in {@link #wait} or
+     * {@link #pwait2} on it, and closes an owned fd once no call is in flight (at once
+     * if none is). Later calls throw {@link IllegalStateException}. Idempotent and
+     * thread-safe: the fd is closed exactly once. Needs no free fd. A view
+     * ({@link #viewOf}) wakes its waiters but never closes its fd.
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & 1) != 0) {
-                return;
-            }
-        } while (!STATE.compareAndSet(this, s, (s | 1) + 2)); // close, holding a reference
-        if (s != 0 && closer != null) {
-            wakeWaiters();
-        }
-        release();
+        owner.close();
     }
 
     @Override
     public String toString() {
-        return "Epoll[fd=" + epfd + (isOpen() ? "" : ", closed") + (closer == null ? ", view]" : "]");
-    }
-
-    /** Names the set bits, e.g. {@code "EPOLLIN|EPOLLET"}; unknown bits as hex. */
-    public static String eventNames(int events) {
-        return Flags.names(events, EVENT_NAMES, EVENT_BITS);
-    }
-
-    private static final String[] EVENT_NAMES = {"EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLERR",
-        "EPOLLHUP", "EPOLLRDNORM", "EPOLLRDBAND", "EPOLLWRNORM", "EPOLLWRBAND", "EPOLLMSG",
-        "EPOLLRDHUP", "EPOLLEXCLUSIVE", "EPOLLWAKEUP", "EPOLLONESHOT", "EPOLLET"};
-    private static final int[] EVENT_BITS = {EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP,
-        EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM, EPOLLWRBAND, EPOLLMSG, EPOLLRDHUP,
-        EPOLLEXCLUSIVE, EPOLLWAKEUP, EPOLLONESHOT, EPOLLET};
-
-    /** {@code "EPOLL_CTL_ADD"} etc., or {@code "op=N"}. */
-    static String opName(int op) {
-        return op == EPOLL_CTL_ADD ? "EPOLL_CTL_ADD" : op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD"
-                : op == EPOLL_CTL_DEL ? "EPOLL_CTL_DEL" : "op=" + op;
-    }
-
-    private int acquire() {
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-            if ((s & 1) != 0) {
-                throw closed();
-            }
-        } while (!STATE.weakCompareAndSet(this, s, s + 2));
-        return epfd;
-    }
-
-    private void release() {
-        int s = (int) STATE.getAndAdd(this, -2) - 2;
-        if (s == 1) { // closed, and this was the last call in flight
-            if (closer != null) {
-                closer.clean();
-            }
-            if (wakeFd >= 0) {
-                Fd.closeQuietly(wakeFd);
-            }
-        }
+        return "Epoll[fd=" + owner.fd + (isOpen() ? "" : ", closed") + (owner.ownsFd ? "]" : ", view]");
     }
 
     /**
-     * Registers a readable eventfd so every thread blocked in epoll_wait on this instance
-     * returns. If that fails (no fds left) the waiters return at their timeout instead.
+     * Names the set bits, e.g. {@code "EPOLLIN|EPOLLET"}; unknown bits as hex.
+     *
+     * @param events an {@code EPOLL*} bit set
+     * @return the C spelling
      */
-    private void wakeWaiters() {
-        int flags = EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK;
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int efd = EventFd.eventfd0(1, flags);
-        if (Trace.ON) {
-            Trace.eventfd(1, flags, efd, t0);
-        }
-        if (efd >= 0) {
-            wakeFd = efd;
-            t0 = Trace.ON ? System.nanoTime() : 0;
-            int r = epollCtl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, -1L);
-            if (Trace.ON) {
-                Trace.epollCtl(epfd, EPOLL_CTL_ADD, efd, EPOLLIN, -1L, r, t0);
-            }
-        }
+    public static String eventNames(int events) {
+        return EpollSys.EVENT_NAMES.flags(events);
     }
 
-    private static void checkEvents(int events) {
-        if ((events & ~ALL_EVENTS) != 0) {
-            throw new IllegalArgumentException("unknown epoll event bits 0x"
-                    + Integer.toHexString(events & ~ALL_EVENTS) + " in " + eventNames(events));
-        }
-    }
-
+    /** maxEvents past the capacity would let the kernel write past the array. */
     private static void checkMaxEvents(EpollEvents events, int maxEvents) {
-        if (maxEvents < 1 || maxEvents > events.capacity()) {
-            throw new IllegalArgumentException("maxEvents must be 1.." + events.capacity()
-                    + " (the EpollEvents capacity), got " + maxEvents);
+        if (maxEvents > events.capacity()) {
+            throw new IllegalArgumentException("maxEvents " + maxEvents + " exceeds the EpollEvents"
+                    + " capacity " + events.capacity() + ": the kernel would write past the array");
         }
     }
 
-    private static IllegalStateException closed() {
-        return new IllegalStateException("Epoll is closed");
-    }
-
-    /** The Cleaner's action: must not refer to the Epoll, or it would never be unreachable. */
-    private static final class CloseFd implements Runnable {
-        private final int fd;
-
-        CloseFd(int fd) {
-            this.fd = fd;
-        }
-
-        @Override
-        public void run() {
-            Fd.closeQuietly(fd);
-        }
+    /** {@code "EPOLL_CTL_ADD"} etc., or {@code "op=N"}. */
+    static String opName(int op) {
+        String name = EpollSys.OP_NAMES.value(op);
+        return name.startsWith("EPOLL_CTL_") ? name : "op=" + op;
     }
 
     /** Lazily probed: does this kernel (and its seccomp policy) allow epoll_pwait2? */
     private static final class Pwait2 {
         static volatile boolean available = probe();
 
+        /** ENOSYS: an old kernel; EPERM: a seccomp filter that refuses the syscall. */
+        static boolean missing(int r) {
+            return r == -Errno.ENOSYS || r == -Errno.EPERM;
+        }
+
         private static boolean probe() {
             if ("false".equalsIgnoreCase(System.getProperty("jmux.epoll_pwait2"))) {
                 return false;
             }
             try (EpollEvents scratch = new EpollEvents(1)) {
-                // fd -1: a kernel that has the syscall answers EBADF without waiting.
-                long t0 = Trace.ON ? System.nanoTime() : 0;
-                int r = epollPwait2(-1, scratch.address, 1, 0);
-                if (Trace.ON) {
-                    Trace.epollPwait2(-1, scratch, 1, 0, r, t0);
-                }
-                Reference.reachabilityFence(scratch);
-                return r != -Errno.ENOSYS && r != -Errno.EPERM;
+                return !missing(EpollSys.probePwait2(scratch));
             }
         }
     }
-
-    private static native int epollCreate1(int flags);
-
-    private static native int epollCtl(int epfd, int op, int fd, int events, long data);
-
-    private static native int epollWait(int epfd, long events, int maxevents, int timeoutMillis);
-
-    private static native int epollPwait2(int epfd, long events, int maxevents, long timeoutNanos);
 }

@@ -17,8 +17,6 @@ public final class EventFd {
     /** Each read returns 1 and decrements the counter by 1, instead of reading and zeroing it. */
     public static final int EFD_SEMAPHORE = Native.constant("EFD_SEMAPHORE");
 
-    private static final int ALL_FLAGS = EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE;
-
     /** Per-thread 8 bytes the kernel writes the counter into, so read allocates nothing. */
     private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()));
@@ -30,31 +28,25 @@ public final class EventFd {
      *
      * @param initval the counter's start value, 0 .. 2^32-1 (an unsigned int in C; pass it
      *     as a long)
-     * @param flags {@link #EFD_CLOEXEC}, {@link #EFD_NONBLOCK}, {@link #EFD_SEMAPHORE}
+     * @param flags {@link #EFD_CLOEXEC}, {@link #EFD_NONBLOCK}, {@link #EFD_SEMAPHORE};
+     *     other bits reach the kernel, which answers {@code EINVAL}
      * @return the new fd, owned by the caller
+     * @throws ErrnoException {@code EINVAL}, {@code EMFILE}, {@code ENFILE}, {@code ENOMEM}
+     * @throws IllegalArgumentException if initval does not fit the C unsigned int
      */
     public static int eventfd(long initval, int flags) throws ErrnoException {
         if (initval < 0 || initval > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("initval must be 0..2^32-1, got " + initval);
+            throw new IllegalArgumentException("initval must be 0..2^32-1 (a C unsigned int), got " + initval);
         }
-        if ((flags & ~ALL_FLAGS) != 0) {
-            throw new IllegalArgumentException("unknown eventfd flags 0x" + Integer.toHexString(flags));
-        }
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int fd = eventfd0((int) initval, flags);
-        if (Trace.ON) {
-            Trace.eventfd(initval, flags, fd, t0);
-        }
-        if (fd < 0) {
-            throw new ErrnoException("eventfd", initval + ", " + Trace.efdFlags(flags), -fd);
-        }
-        return fd;
+        return Sys.check(EventFdSys.eventfd(initval, flags), "eventfd",
+                initval + ", " + EventFdSys.FLAGS.flags(flags));
     }
 
     /**
      * {@code read(fd, &value, 8)}: takes the counter (or 1 of it, with
-     * {@link #EFD_SEMAPHORE}).
+     * {@link #EFD_SEMAPHORE}). {@code EINTR} is retried.
      *
+     * @param fd an eventfd
      * @return the value read, an unsigned 64-bit number (use {@link Long#toUnsignedString}
      *     for values past 2^63); <b>0 means EAGAIN</b>: a non-blocking eventfd whose counter
      *     is zero. A successful read never returns 0, so no other marker is needed.
@@ -63,13 +55,12 @@ public final class EventFd {
      *     than 8 bytes (those bytes are consumed)
      */
     public static long read(int fd) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         ByteBuffer scratch = SCRATCH.get();
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = read0(fd, scratch);
-        if (Trace.ON) {
-            Trace.eventfdRead(fd, r, scratch.getLong(0), t0);
-        }
+        int r;
+        do {
+            r = EventFdSys.read(fd, scratch);
+        } while (r == -Sys.EINTR);
         if (r == 8) {
             return scratch.getLong(0);
         }
@@ -80,33 +71,24 @@ public final class EventFd {
             throw new IllegalArgumentException("fd " + fd + " is not an eventfd: read(2) returned "
                     + r + " bytes, not 8");
         }
-        throw new ErrnoException("read", "eventfd=" + fd, -r);
+        throw Sys.error(r, "read", "eventfd=" + fd);
     }
 
     /**
-     * {@code write(fd, &value, 8)}: adds value to the counter.
+     * {@code write(fd, &value, 8)}: adds value to the counter. {@code EINTR} is retried.
      *
+     * @param fd an eventfd
      * @param value 1 .. 0xfffffffffffffffe as an unsigned 64-bit number; 0 is legal and
      *     does nothing
      * @return 8; or {@code -EAGAIN} if the counter would overflow on a non-blocking eventfd
      * @throws ErrnoException {@code EINVAL} for 0xffffffffffffffff (-1L), {@code EBADF}
      */
     public static int write(int fd, long value) throws ErrnoException {
-        Fd.checkFd(fd);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = write0(fd, value);
-        if (Trace.ON) {
-            Trace.eventfdWrite(fd, value, r, t0);
-        }
-        if (r < 0 && !Errno.isWouldBlock(r)) {
-            throw new ErrnoException("write", "eventfd=" + fd + ", value=" + Long.toUnsignedString(value), -r);
-        }
-        return r;
+        Check.fd(fd);
+        int r;
+        do {
+            r = EventFdSys.write(fd, value);
+        } while (r == -Sys.EINTR);
+        return Sys.transfer(r, "write", "eventfd=" + fd + ", value=" + Long.toUnsignedString(value));
     }
-
-    static native int eventfd0(int initval, int flags);
-
-    private static native int read0(int fd, ByteBuffer valueOut);
-
-    private static native int write0(int fd, long value);
 }

@@ -37,6 +37,31 @@ public final class Fd {
     public static final int F_DUPFD_CLOEXEC = Native.constant("F_DUPFD_CLOEXEC");
     /** The close-on-exec bit of {@link #F_GETFD}/{@link #F_SETFD}. */
     public static final int FD_CLOEXEC = Native.constant("FD_CLOEXEC");
+    /** {@link #fcntl} command: duplicate to the lowest free fd {@code >= arg}. */
+    public static final int F_DUPFD = Native.constant("F_DUPFD");
+    /** {@link #fcntl} command: the process (or negated group) that gets SIGIO/SIGURG. */
+    public static final int F_GETOWN = Native.constant("F_GETOWN");
+    /** {@link #fcntl} command: set the process (or negated group) that gets SIGIO/SIGURG. */
+    public static final int F_SETOWN = Native.constant("F_SETOWN");
+    /** {@link #fcntl} command: the signal sent when I/O is possible (0: SIGIO). */
+    public static final int F_GETSIG = Native.constant("F_GETSIG");
+    /** {@link #fcntl} command: set the signal sent when I/O is possible; a real-time one queues siginfo. */
+    public static final int F_SETSIG = Native.constant("F_SETSIG");
+    /** {@link #fcntl} command: a pipe's capacity in bytes. */
+    public static final int F_GETPIPE_SZ = Native.constant("F_GETPIPE_SZ");
+    /** {@link #fcntl} command: set a pipe's capacity (rounded up by the kernel). */
+    public static final int F_SETPIPE_SZ = Native.constant("F_SETPIPE_SZ");
+    /** {@code O_ASYNC} for {@link #setFl}: signal-driven I/O (see {@link #F_SETSIG}). */
+    public static final int O_ASYNC = Native.constant("O_ASYNC");
+
+    /**
+     * The {@code fcntl} commands whose third argument is an int. Every other command
+     * takes a pointer (or is unknown, and may be one), which no int from Java can be.
+     */
+    private static final int[] INT_COMMANDS = {F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
+        F_GETFL, F_SETFL, F_GETOWN, F_SETOWN, F_GETSIG, F_SETSIG, F_GETPIPE_SZ, F_SETPIPE_SZ,
+        Native.constant("F_GETLEASE"), Native.constant("F_SETLEASE"), Native.constant("F_NOTIFY"),
+        Native.constant("F_GET_SEALS"), Native.constant("F_ADD_SEALS")};
 
     /**
      * The most bytes one {@code read}/{@code write} on a heap buffer or array moves: such
@@ -50,18 +75,15 @@ public final class Fd {
     /**
      * {@code pipe2(fds, flags)}.
      *
-     * @param flags 0 or any of {@link #O_NONBLOCK}, {@link #O_CLOEXEC}, {@link #O_DIRECT}
+     * @param flags 0 or any of {@link #O_NONBLOCK}, {@link #O_CLOEXEC}, {@link #O_DIRECT};
+     *     other bits reach the kernel, which answers {@code EINVAL}
      * @return {@code {readEnd, writeEnd}}
      * @throws ErrnoException {@code EMFILE}, {@code ENFILE}, {@code EINVAL}
      */
     public static int[] pipe2(int flags) throws ErrnoException {
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        long r = pipe20(flags);
-        if (Trace.ON) {
-            Trace.pipe2(flags, r, t0);
-        }
+        long r = FdSys.pipe2(flags);
         if (r < 0) {
-            throw new ErrnoException("pipe2", Trace.openFlags(flags), (int) -r);
+            throw Sys.error((int) r, "pipe2", FdSys.OPEN_FLAGS.flags(flags));
         }
         return new int[] {(int) r, (int) (r >>> 32)};
     }
@@ -69,8 +91,11 @@ public final class Fd {
     /**
      * {@code read(fd, dst + position, remaining)}: reads into the buffer's remaining
      * space and advances its position by the count read. A heap buffer reads at most
-     * {@link #HEAP_TRANSFER_MAX} bytes per call.
+     * {@link #HEAP_TRANSFER_MAX} bytes per call. {@code EINTR} is retried. On a blocking
+     * fd this pins a virtual thread's carrier while it waits.
      *
+     * @param fd the fd to read
+     * @param dst the buffer to fill
      * @return bytes read; 0 at end of file (peer closed); {@code -EAGAIN} if a
      *     non-blocking fd has nothing to read
      * @throws ErrnoException any other error, e.g. {@code EBADF}, {@code ECONNRESET}
@@ -78,54 +103,60 @@ public final class Fd {
      * @throws IllegalStateException if dst's memory was freed (a segment of a closed Arena)
      */
     public static int read(int fd, ByteBuffer dst) throws ErrnoException {
-        checkFd(fd);
+        Check.fd(fd);
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
         }
         int pos = dst.position();
         int len = checkedRemaining(dst, pos);
-        int n;
         int count = dst.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int n;
         if (dst.isDirect()) {
             checkMemoryAlive(dst, pos, len);
-            n = readBuffer(fd, dst, pos, count);
+            do {
+                n = FdSys.readBuffer(fd, dst, pos, count);
+            } while (n == -Sys.EINTR);
         } else {
-            n = readArray(fd, dst.array(), dst.arrayOffset() + pos, count);
-        }
-        if (Trace.ON) {
-            Trace.read(fd, count, n, t0);
+            do {
+                n = FdSys.readArray(fd, dst.array(), dst.arrayOffset() + pos, count);
+            } while (n == -Sys.EINTR);
         }
         if (n > 0) {
             dst.position(pos + n);
         }
-        return checkTransfer(n, "read", fd, len);
+        return Sys.transfer(n, "read", "fd=" + fd + ", count=" + len);
     }
 
     /**
      * {@code read(fd, b + off, len)} into a byte array, at most {@link #HEAP_TRANSFER_MAX}
-     * bytes per call.
+     * bytes per call. {@code EINTR} is retried.
      *
+     * @param fd the fd to read
+     * @param b the array to fill
+     * @param off where in b
+     * @param len the most bytes to read
      * @return bytes read; 0 at end of file; {@code -EAGAIN} if a non-blocking fd has
      *     nothing to read
+     * @throws ErrnoException any other error
      */
     public static int read(int fd, byte[] b, int off, int len) throws ErrnoException {
-        checkFd(fd);
+        Check.fd(fd);
         Objects.checkFromIndexSize(off, len, b.length);
         int count = Math.min(len, HEAP_TRANSFER_MAX);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int n = readArray(fd, b, off, count);
-        if (Trace.ON) {
-            Trace.read(fd, count, n, t0);
-        }
-        return checkTransfer(n, "read", fd, len);
+        int n;
+        do {
+            n = FdSys.readArray(fd, b, off, count);
+        } while (n == -Sys.EINTR);
+        return Sys.transfer(n, "read", "fd=" + fd + ", count=" + len);
     }
 
     /**
      * {@code write(fd, src + position, remaining)}: writes from the buffer's remaining
      * bytes and advances its position by the count written. A heap buffer writes at
-     * most {@link #HEAP_TRANSFER_MAX} bytes per call.
+     * most {@link #HEAP_TRANSFER_MAX} bytes per call. {@code EINTR} is retried.
      *
+     * @param fd the fd to write
+     * @param src the bytes to write
      * @return bytes written (possibly fewer than remaining); {@code -EAGAIN} if a
      *     non-blocking fd has no room
      * @throws ErrnoException any other error, e.g. {@code EPIPE} (reader gone; the JVM
@@ -133,120 +164,143 @@ public final class Fd {
      * @throws IllegalStateException if src's memory was freed (a segment of a closed Arena)
      */
     public static int write(int fd, ByteBuffer src) throws ErrnoException {
-        checkFd(fd);
+        Check.fd(fd);
         int pos = src.position();
         int len = checkedRemaining(src, pos);
-        int n;
         int count = src.isDirect() ? len : Math.min(len, HEAP_TRANSFER_MAX);
-        long t0;
+        int n;
         if (src.isDirect()) {
             checkMemoryAlive(src, pos, len);
-            t0 = Trace.ON ? System.nanoTime() : 0;
-            n = writeBuffer(fd, src, pos, count);
+            do {
+                n = FdSys.writeBuffer(fd, src, pos, count);
+            } while (n == -Sys.EINTR);
         } else if (src.hasArray()) {
-            t0 = Trace.ON ? System.nanoTime() : 0;
-            n = writeArray(fd, src.array(), src.arrayOffset() + pos, count);
+            do {
+                n = FdSys.writeArray(fd, src.array(), src.arrayOffset() + pos, count);
+            } while (n == -Sys.EINTR);
         } else {
             // A read-only heap buffer hides its array: copy (this path allocates).
             byte[] copy = new byte[count];
             src.duplicate().get(copy);
-            t0 = Trace.ON ? System.nanoTime() : 0;
-            n = writeArray(fd, copy, 0, copy.length);
-        }
-        if (Trace.ON) {
-            Trace.write(fd, count, n, t0);
+            do {
+                n = FdSys.writeArray(fd, copy, 0, copy.length);
+            } while (n == -Sys.EINTR);
         }
         if (n > 0) {
             src.position(pos + n);
         }
-        return checkTransfer(n, "write", fd, len);
+        return Sys.transfer(n, "write", "fd=" + fd + ", count=" + len);
     }
 
     /**
      * {@code write(fd, b + off, len)} from a byte array, at most {@link #HEAP_TRANSFER_MAX}
-     * bytes per call.
+     * bytes per call. {@code EINTR} is retried.
      *
+     * @param fd the fd to write
+     * @param b the bytes
+     * @param off where in b
+     * @param len how many
      * @return bytes written; {@code -EAGAIN} if a non-blocking fd has no room
+     * @throws ErrnoException any other error
      */
     public static int write(int fd, byte[] b, int off, int len) throws ErrnoException {
-        checkFd(fd);
+        Check.fd(fd);
         Objects.checkFromIndexSize(off, len, b.length);
         int count = Math.min(len, HEAP_TRANSFER_MAX);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int n = writeArray(fd, b, off, count);
-        if (Trace.ON) {
-            Trace.write(fd, count, n, t0);
-        }
-        return checkTransfer(n, "write", fd, len);
+        int n;
+        do {
+            n = FdSys.writeArray(fd, b, off, count);
+        } while (n == -Sys.EINTR);
+        return Sys.transfer(n, "write", "fd=" + fd + ", count=" + len);
     }
 
     /**
      * {@code close(fd)}. Linux frees the fd number even when close reports an error
-     * ({@code EINTR}, {@code EIO}), so a failed close must not be retried.
+     * ({@code EINTR}, {@code EIO}), so a failed close is not retried.
      *
+     * @param fd the fd to close
      * @throws ErrnoException {@code EBADF} if fd is not open; {@code EIO}
      */
     public static void close(int fd) throws ErrnoException {
-        checkFd(fd);
-        int r = closeQuietly(fd);
-        if (r < 0) {
-            throw new ErrnoException("close", "fd=" + fd, -r);
-        }
-    }
-
-    /** {@code close(fd)} returning 0 or -errno: for jmux's own fds, closed where nobody can be told. */
-    static int closeQuietly(int fd) {
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = close0(fd);
-        if (Trace.ON) {
-            Trace.close(fd, r, t0);
-        }
-        return r;
+        Check.fd(fd);
+        Sys.check(FdSys.close(fd), "close", "fd=" + fd);
     }
 
     /**
      * {@code fcntl(fd, cmd, arg)} for the commands whose argument is an int:
-     * {@link #F_GETFL}, {@link #F_SETFL}, {@link #F_GETFD}, {@link #F_SETFD},
-     * {@link #F_DUPFD_CLOEXEC}. (Commands that take a pointer are refused: an int from
-     * Java is no valid pointer.)
+     * {@link #F_DUPFD}, {@link #F_DUPFD_CLOEXEC}, {@link #F_GETFD}, {@link #F_SETFD},
+     * {@link #F_GETFL}, {@link #F_SETFL}, {@link #F_GETOWN}, {@link #F_SETOWN},
+     * {@link #F_GETSIG}, {@link #F_SETSIG}, {@link #F_GETPIPE_SZ}, {@link #F_SETPIPE_SZ},
+     * {@code F_GETLEASE}, {@code F_SETLEASE}, {@code F_NOTIFY}, {@code F_GET_SEALS},
+     * {@code F_ADD_SEALS}. Flag bits the kernel ignores go through as they are.
      *
-     * @return the command's result (flags, or the new fd)
-     * @throws IllegalArgumentException for any other command
+     * @param fd the fd
+     * @param cmd one of the commands above
+     * @param arg the command's argument (ignored by the getters)
+     * @return the command's result (flags, an owner, a signal, or the new fd)
+     * @throws ErrnoException as the kernel answers, e.g. {@code EBADF}, {@code EINVAL}
+     * @throws IllegalArgumentException for a command that takes a pointer, or one this
+     *     build does not know (it might take one)
      */
     public static int fcntl(int fd, int cmd, int arg) throws ErrnoException {
-        checkFd(fd);
-        if (cmd != F_GETFL && cmd != F_SETFL && cmd != F_GETFD && cmd != F_SETFD
-                && cmd != F_DUPFD_CLOEXEC) {
-            throw new IllegalArgumentException("fcntl command " + cmd + " is not supported;"
-                    + " only F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_DUPFD_CLOEXEC take an int");
+        Check.fd(fd);
+        if (!isIntCommand(cmd)) {
+            throw new IllegalArgumentException("fcntl command " + FdSys.COMMANDS.value(cmd)
+                    + " does not take an int argument (or is unknown here); only the commands"
+                    + " listed in Fd.fcntl's documentation are passed to the kernel");
         }
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = fcntl0(fd, cmd, arg);
-        if (Trace.ON) {
-            Trace.fcntl(fd, cmd, arg, r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("fcntl", "fd=" + fd + ", " + cmdName(cmd) + ", " + arg, -r);
-        }
-        return r;
+        return Sys.check(FdSys.fcntl(fd, cmd, arg), "fcntl", "fd=" + fd + ", " + cmdName(cmd) + ", " + arg);
     }
 
-    /** {@code fcntl(fd, F_GETFL)}: the file status flags. */
+    private static boolean isIntCommand(int cmd) {
+        for (int c : INT_COMMANDS) {
+            if (c == cmd) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code fcntl(fd, F_GETFL)}: the file status flags.
+     *
+     * @param fd the fd
+     * @return the flags
+     * @throws ErrnoException {@code EBADF}
+     */
     public static int getFl(int fd) throws ErrnoException {
         return fcntl(fd, F_GETFL, 0);
     }
 
-    /** {@code fcntl(fd, F_SETFL, flags)}. */
+    /**
+     * {@code fcntl(fd, F_SETFL, flags)}.
+     *
+     * @param fd the fd
+     * @param flags the new status flags ({@link #O_NONBLOCK}, {@link #O_ASYNC}, ...)
+     * @throws ErrnoException {@code EBADF}, {@code EPERM}
+     */
     public static void setFl(int fd, int flags) throws ErrnoException {
         fcntl(fd, F_SETFL, flags);
     }
 
-    /** True if {@link #O_NONBLOCK} is set on fd ({@code F_GETFL}). */
+    /**
+     * Whether {@link #O_NONBLOCK} is set on fd ({@code F_GETFL}).
+     *
+     * @param fd the fd
+     * @return true if non-blocking
+     * @throws ErrnoException {@code EBADF}
+     */
     public static boolean isNonBlocking(int fd) throws ErrnoException {
         return (getFl(fd) & O_NONBLOCK) != 0;
     }
 
-    /** Sets or clears {@link #O_NONBLOCK} ({@code F_GETFL}, then {@code F_SETFL}). */
+    /**
+     * Sets or clears {@link #O_NONBLOCK} ({@code F_GETFL}, then {@code F_SETFL}).
+     *
+     * @param fd the fd
+     * @param nonBlocking the wanted state
+     * @throws ErrnoException {@code EBADF}
+     */
     public static void setNonBlocking(int fd, boolean nonBlocking) throws ErrnoException {
         int flags = getFl(fd);
         int wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
@@ -256,12 +310,71 @@ public final class Fd {
     }
 
     /**
+     * Whether {@link #FD_CLOEXEC} is set on fd ({@code F_GETFD}).
+     *
+     * @param fd the fd
+     * @return true if the fd is closed on {@code execve}
+     * @throws ErrnoException {@code EBADF}
+     */
+    public static boolean isCloexec(int fd) throws ErrnoException {
+        return (fcntl(fd, F_GETFD, 0) & FD_CLOEXEC) != 0;
+    }
+
+    /**
+     * Sets or clears {@link #FD_CLOEXEC} ({@code F_GETFD}, then {@code F_SETFD}).
+     *
+     * @param fd the fd
+     * @param cloexec the wanted state
+     * @throws ErrnoException {@code EBADF}
+     */
+    public static void setCloexec(int fd, boolean cloexec) throws ErrnoException {
+        int flags = fcntl(fd, F_GETFD, 0);
+        int wanted = cloexec ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
+        if (wanted != flags) {
+            fcntl(fd, F_SETFD, wanted);
+        }
+    }
+
+    /**
+     * {@code dup(oldfd)}: a new fd, the lowest free number, for the same open file.
+     * The new fd does not have close-on-exec set.
+     *
+     * @param oldfd the fd to duplicate
+     * @return the new fd, owned by the caller
+     * @throws ErrnoException {@code EBADF}, {@code EMFILE}
+     */
+    public static int dup(int oldfd) throws ErrnoException {
+        Check.fd(oldfd);
+        return Sys.check(FdSys.dup(oldfd), "dup", "fd=" + oldfd);
+    }
+
+    /**
+     * {@code dup3(oldfd, newfd, flags)}: makes {@code newfd} refer to oldfd's open file,
+     * closing what newfd referred to first (atomically).
+     *
+     * @param oldfd the fd to duplicate
+     * @param newfd the number to use
+     * @param flags 0 or {@link #O_CLOEXEC}; other bits reach the kernel ({@code EINVAL})
+     * @return newfd
+     * @throws ErrnoException {@code EBADF}, {@code EINVAL} (oldfd equals newfd, or flags),
+     *     {@code EBUSY}, {@code EMFILE}
+     */
+    public static int dup3(int oldfd, int newfd, int flags) throws ErrnoException {
+        Check.fd(oldfd);
+        Check.fd(newfd);
+        return Sys.check(FdSys.dup3(oldfd, newfd, flags), "dup3", "oldfd=" + oldfd + ", newfd="
+                + newfd + ", " + FdSys.OPEN_FLAGS.flags(flags));
+    }
+
+    /**
      * The fd number of a java.nio channel ({@code SocketChannel}, {@code
      * ServerSocketChannel}, {@code DatagramChannel}, {@code Pipe} ends), so jmux can watch
      * it while Java code reads and writes it. The channel keeps owning the fd: do not
      * close it, and stop watching it before the channel is closed (after which the
      * number can be reused). Read from the JDK's internals via JNI, once per call.
      *
+     * @param channel an open channel of the JDK's own provider
+     * @return its fd number
      * @throws IllegalArgumentException if the channel is closed, or its provider is not
      *     the JDK's own
      */
@@ -270,7 +383,7 @@ public final class Fd {
         if (!channel.isOpen()) {
             throw new IllegalArgumentException("channel is closed: " + channel);
         }
-        int fd = channelFd(channel);
+        int fd = FdSys.channelFd(channel);
         if (fd < 0) {
             throw new IllegalArgumentException("no fd for " + channel.getClass().getName()
                     + ": only the JDK's own channel implementations are supported");
@@ -282,6 +395,8 @@ public final class Fd {
      * The fd number inside a {@link FileDescriptor} (e.g. {@link FileDescriptor#in}, or
      * {@code FileInputStream.getFD()}). The owner of the descriptor keeps owning the fd.
      *
+     * @param descriptor a valid descriptor
+     * @return its fd number
      * @throws IllegalArgumentException if the descriptor is not valid (closed)
      */
     public static int fdOf(FileDescriptor descriptor) {
@@ -289,23 +404,11 @@ public final class Fd {
         if (!descriptor.valid()) {
             throw new IllegalArgumentException("FileDescriptor is not valid (closed?)");
         }
-        int fd = fileDescriptorFd(descriptor);
+        int fd = FdSys.fileDescriptorFd(descriptor);
         if (fd < 0) {
             throw new IllegalArgumentException("FileDescriptor holds no fd");
         }
         return fd;
-    }
-
-    // ---- shared checks ----
-
-    static void checkFd(int fd) {
-        if (fd < 0) {
-            throw new IllegalArgumentException("negative fd: " + fd);
-        }
-    }
-
-    static int dupCloexec(int fd) throws ErrnoException {
-        return fcntl(fd, F_DUPFD_CLOEXEC, 0);
     }
 
     /** Remaining bytes, from a snapshot checked against the capacity (another thread may move position/limit). */
@@ -321,9 +424,7 @@ public final class Fd {
      * A direct buffer can outlive its memory: one made by {@code MemorySegment.asByteBuffer()}
      * (Java 22+) points into freed memory once its {@code Arena} is closed, and the kernel
      * would write there. Reading one byte makes the buffer check that its memory is alive
-     * (it throws {@link IllegalStateException} if not). A shared Arena closed by another
-     * thread during the syscall is not caught: the JDK's channels guard that with an
-     * internal API that Java 17 code cannot use.
+     * (it throws {@link IllegalStateException} if not).
      */
     private static void checkMemoryAlive(ByteBuffer b, int pos, int len) {
         if (len > 0) {
@@ -335,33 +436,8 @@ public final class Fd {
         }
     }
 
-    private static int checkTransfer(int n, String syscall, int fd, int len) throws ErrnoException {
-        if (n < 0 && !Errno.isWouldBlock(n)) {
-            throw new ErrnoException(syscall, "fd=" + fd + ", count=" + len, -n);
-        }
-        return n;
-    }
-
     private static String cmdName(int cmd) {
-        return cmd == F_GETFL ? "F_GETFL" : cmd == F_SETFL ? "F_SETFL" : cmd == F_GETFD ? "F_GETFD"
-                : cmd == F_SETFD ? "F_SETFD" : cmd == F_DUPFD_CLOEXEC ? "F_DUPFD_CLOEXEC" : "cmd=" + cmd;
+        String name = FdSys.COMMANDS.value(cmd);
+        return name.startsWith("F_") ? name : "cmd=" + cmd;
     }
-
-    private static native long pipe20(int flags);
-
-    private static native int readBuffer(int fd, ByteBuffer buffer, int position, int length);
-
-    private static native int writeBuffer(int fd, ByteBuffer buffer, int position, int length);
-
-    private static native int readArray(int fd, byte[] array, int offset, int length);
-
-    private static native int writeArray(int fd, byte[] array, int offset, int length);
-
-    static native int close0(int fd);
-
-    private static native int fcntl0(int fd, int cmd, int arg);
-
-    private static native int fileDescriptorFd(FileDescriptor descriptor);
-
-    private static native int channelFd(SelectableChannel channel);
 }

@@ -1,7 +1,6 @@
 package io.jmux;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -20,19 +19,19 @@ import java.util.Objects;
  * <p>The memory belongs to this object. {@link #close()} makes every later use throw
  * {@link IllegalStateException}; the memory itself is released by the garbage collector
  * once no call in flight can still be using it, so a racing {@code select} never
- * touches freed memory. Not thread-safe: guard concurrent modification yourself.
+ * touches freed memory. Not thread-safe: guard concurrent modification yourself (a race
+ * can lose a bit, never reach past the set).
  */
-public final class FdSet implements AutoCloseable {
+public final class FdSet extends NativeArray {
     /** glibc's {@code FD_SETSIZE}: the capacity of {@link #FdSet()}. */
     public static final int FD_SETSIZE = Native.constant("FD_SETSIZE");
 
     /** The largest capacity accepted: the largest int that is a multiple of 64. */
     public static final int MAX_CAPACITY = Integer.MAX_VALUE & ~63;
 
-    private final int capacity;
     private final int words;
-    final long address;
-    private ByteBuffer buffer; // null once closed
+    /** Highest word that may hold a bit (a hint that bounds the after-select clear); racy, never trusted for memory. */
+    private int topWord = -1;
 
     /** An empty set of {@link #FD_SETSIZE} bits, like {@code fd_set} in C. */
     public FdSet() {
@@ -46,14 +45,22 @@ public final class FdSet implements AutoCloseable {
      * @throws IllegalArgumentException if capacity is not in {@code 1 ..} {@link #MAX_CAPACITY}
      */
     public FdSet(int capacity) {
+        super(words(capacity) << 6, words(capacity) << 3);
+        this.words = words(capacity);
+    }
+
+    /** The capacity in 64-bit words, rounded up. */
+    private static int words(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("FdSet capacity must be 1.." + MAX_CAPACITY
                     + ", got " + capacity);
         }
-        this.words = (capacity + 63) >>> 6;
-        this.capacity = words << 6;
-        this.buffer = ByteBuffer.allocateDirect(words * 8).order(ByteOrder.nativeOrder());
-        this.address = Native.addressOf(buffer);
+        return (capacity + 63) >>> 6;
+    }
+
+    @Override
+    String kind() {
+        return "FdSet";
     }
 
     /** How many fds this set can hold: fds {@code 0 .. capacity()-1}. */
@@ -64,8 +71,11 @@ public final class FdSet implements AutoCloseable {
     /** {@code FD_SET(fd, set)}. */
     public void set(int fd) {
         ByteBuffer b = buffer(fd);
-        int i = (fd >>> 6) << 3;
-        b.putLong(i, b.getLong(i) | (1L << fd));
+        int w = fd >>> 6;
+        b.putLong(w << 3, b.getLong(w << 3) | (1L << fd));
+        if (w > topWord) {
+            topWord = w;
+        }
     }
 
     /** {@code FD_CLR(fd, set)}. */
@@ -87,6 +97,7 @@ public final class FdSet implements AutoCloseable {
         for (int i = 0; i < words; i++) {
             b.putLong(i << 3, 0L);
         }
+        topWord = -1;
     }
 
     /**
@@ -104,6 +115,7 @@ public final class FdSet implements AutoCloseable {
         for (int i = n; i < words; i++) {
             dst.putLong(i << 3, 0L);
         }
+        topWord = Math.min(source.topWord, words - 1);
     }
 
     /**
@@ -164,26 +176,6 @@ public final class FdSet implements AutoCloseable {
         return n;
     }
 
-    /** False once {@link #close()} has been called. */
-    public boolean isOpen() {
-        return buffer != null;
-    }
-
-    /** Releases the set; later use throws {@link IllegalStateException}. Idempotent. */
-    @Override
-    public void close() {
-        buffer = null;
-    }
-
-    /** The buffer, or ISE if closed; callers keep it in a local across a native call. */
-    ByteBuffer buffer() {
-        ByteBuffer b = buffer;
-        if (b == null) {
-            throw new IllegalStateException("FdSet is closed");
-        }
-        return b;
-    }
-
     private ByteBuffer buffer(int fd) {
         ByteBuffer b = buffer();
         if (fd < 0 || fd >= capacity) {
@@ -196,35 +188,61 @@ public final class FdSet implements AutoCloseable {
     }
 
     /**
-     * After {@code select} returned {@code ready >= 0}: clears bits the kernel did not
-     * write. The kernel clamps nfds to the size of the process's fd table and leaves the
-     * bits of higher fd numbers as they were, so a closed fd number there would look
-     * ready. The kernel writes whole longs from fd 0 upward and sets exactly
-     * {@code ready} bits in total, so every word after the one where the running count
-     * reaches {@code ready} holds only stale bits.
+     * After {@code select} returned {@code ready >= 0}: clears every bit the kernel did
+     * not write, so only reported fds stay set.
+     *
+     * <ul>
+     *   <li>Words at or above {@code ceil(nfds / 64)}: the kernel reads and writes only
+     *       the words that hold fds below nfds, so these keep whatever the caller set.</li>
+     *   <li>Words below that, past the fd table: the kernel clamps nfds to the size of the
+     *       process's fd table and leaves the bits of higher fd numbers as they were, so a
+     *       closed fd number there would look ready. It writes whole longs from fd 0
+     *       upward and sets exactly {@code ready} bits in total, so every word after the
+     *       one where the running count reaches {@code ready} holds only stale bits.</li>
+     * </ul>
      */
-    static void clearUnreported(int ready, int nfds, ByteBuffer r, ByteBuffer w, ByteBuffer x) {
+    static void clearUnreported(int ready, int nfds, FdSet r, ByteBuffer rb, FdSet w, ByteBuffer wb,
+                                FdSet x, ByteBuffer xb) {
         // One set passed twice holds only the results written last, fewer bits than
         // `ready` counts: count it once, so the running count never overshoots and no
         // reported bit is cleared.
+        // The buffers are those the call used, kept by the caller: a set closed meanwhile
+        // by another thread is still cleared, as the memory is still alive.
         if (w == r) {
             w = null;
+            wb = null;
         }
         if (x == r || x == w) {
             x = null;
+            xb = null;
         }
-        int words = (nfds + 63) >>> 6;
+        int examined = (nfds + 63) >>> 6;
         int seen = 0;
         int i = 0;
-        while (seen < ready && i < words) {
-            seen += bits(r, i) + bits(w, i) + bits(x, i);
+        while (seen < ready && i < examined) {
+            seen += bits(rb, i) + bits(wb, i) + bits(xb, i);
             i++;
         }
-        for (; i < words; i++) {
-            zeroWord(r, i);
-            zeroWord(w, i);
-            zeroWord(x, i);
+        for (; i < examined; i++) {
+            zeroWord(rb, i);
+            zeroWord(wb, i);
+            zeroWord(xb, i);
         }
+        clearAbove(r, rb, examined);
+        clearAbove(w, wb, examined);
+        clearAbove(x, xb, examined);
+    }
+
+    /** Zeroes the words from {@code from} up to the highest one set (a racy hint, bounded by words). */
+    private static void clearAbove(FdSet set, ByteBuffer b, int from) {
+        if (b == null) {
+            return;
+        }
+        int top = Math.min(set.topWord, set.words - 1);
+        for (int i = from; i <= top; i++) {
+            zeroWord(b, i);
+        }
+        set.topWord = Math.min(top, from - 1);
     }
 
     private static int bits(ByteBuffer b, int word) {

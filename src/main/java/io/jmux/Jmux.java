@@ -30,10 +30,62 @@ public final class Jmux {
     }
 
     /**
-     * Calls a native function that makes no syscall and returns {@code value}: the cost of
-     * a JNI transition alone, which benchmarks subtract to isolate a syscall's cost.
+     * This build's version, e.g. {@code 0.2.0-SNAPSHOT}: from the jar's build (the same
+     * value as the manifest's {@code Implementation-Version}).
+     *
+     * @return the version, or {@code "unknown"} if the build recorded none
+     */
+    public static String version() {
+        return Version.VALUE;
+    }
+
+    /** Read once, on first use, from the resource the build filtered. */
+    private static final class Version {
+        static final String VALUE = read();
+
+        private static String read() {
+            try (java.io.InputStream in = Jmux.class.getResourceAsStream("jmux.version")) {
+                if (in != null) {
+                    String v = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                    if (!v.isEmpty() && !v.startsWith("$")) {
+                        return v;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // fall through to the manifest
+            }
+            String v = Jmux.class.getPackage().getImplementationVersion();
+            return v == null ? "unknown" : v;
+        }
+    }
+
+    /**
+     * The JNI-floor probe: calls a native function that makes no syscall and returns
+     * {@code value}, the cost of a JNI transition alone, which benchmarks subtract to
+     * isolate a syscall's cost. Not needed by programs.
+     *
+     * @param value any int
+     * @return value
      */
     public static int noop(int value) {
         return Native.noop(value);
+    }
+
+    /**
+     * The owner-lifecycle floor probe: as {@link #noop}, but through the enter and leave
+     * steps that every call on an {@link Epoll} makes around its syscall (announce the
+     * call, check the closed flag, retract). {@code noopOwned - noop} is what close-safety
+     * costs per call. Not needed by programs.
+     *
+     * @param value any int
+     * @return value
+     */
+    public static int noopOwned(int value) {
+        return Probe.OWNER.noop(value);
+    }
+
+    /** An owner of no fd, open for ever: the floor probe's target (made on first use). */
+    private static final class Probe {
+        static final Owner OWNER = Owner.of(-1, false);
     }
 }

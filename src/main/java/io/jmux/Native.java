@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Native {
     /** Must equal JMUX_ABI_VERSION in native/jmux.h. */
-    private static final int ABI_VERSION = 1;
+    private static final int ABI_VERSION = 2;
 
     private static final Throwable LOAD_FAILURE;
     private static final Map<String, Long> CONSTANTS = new HashMap<>();
@@ -37,14 +37,21 @@ final class Native {
     private Native() {}
 
     /**
-     * Loads now the classes that building an {@link ErrnoException} message needs. Errors
-     * such as EMFILE come when the process has no fd to spare, and loading a class from a
+     * Loads now the classes on every error, close and wake-up path: building an
+     * {@link ErrnoException} message, the owner lifecycle, the fd layer. Errors such as
+     * EMFILE come when the process has no fd to spare, and loading a class from a
      * directory on the class path needs one: the load would fail with NoClassDefFoundError
      * instead of the errno, and the JVM keeps a failed resolution for good.
      */
     private static void preloadErrorPath() {
-        for (Class<?> c : new Class<?>[] {ErrnoException.class, Errno.class, Flags.class, Trace.class}) {
+        for (Class<?> c : new Class<?>[] {ErrnoException.class, Errno.class, CNames.class, Trace.class,
+            Sys.class, Check.class, Timeouts.class, NativeArray.class, Owner.class, FdSys.class}) {
             c.getName(); // the class literal itself loads the class; nothing to initialise
+        }
+        try { // nested classes have no literal here; load them by name, without initialising
+            Class.forName("io.jmux.Owner$Free", false, Native.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         }
     }
 

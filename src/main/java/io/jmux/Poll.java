@@ -37,10 +37,6 @@ public final class Poll {
     /** Stream socket peer closed its connection or shut down writing (Linux 2.6.17). */
     public static final int POLLRDHUP = Native.constant("POLLRDHUP");
 
-    /** Every POLL* bit the headers define: other bits are rejected. */
-    static final int ALL_EVENTS = POLLIN | POLLPRI | POLLOUT | POLLERR | POLLHUP | POLLNVAL
-            | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLMSG | POLLRDHUP;
-
     private static final int EINTR = Errno.EINTR;
 
     private Poll() {}
@@ -52,32 +48,26 @@ public final class Poll {
      *
      * <p>An entry with a negative fd is skipped (revents 0), as the kernel does. A closed
      * fd is not an error: its entry reports {@link #POLLNVAL}. A signal ({@code EINTR})
-     * restarts the wait with the remaining timeout.
+     * restarts the wait with the remaining timeout. Pins a virtual thread's carrier
+     * while it blocks.
      *
-     * @param timeoutMillis the longest wait in milliseconds; 0 returns at once; -1 waits
-     *     until an event
+     * @param fds the entries to poll
+     * @param timeoutMillis the longest wait in milliseconds; 0 returns at once; any
+     *     negative value waits until an event (poll(2): "a negative value in timeout
+     *     means an infinite timeout")
      * @return the number of entries with non-zero revents; 0 if the timeout expired
      * @throws ErrnoException {@code EINVAL} if size exceeds {@code RLIMIT_NOFILE},
      *     {@code ENOMEM}
-     * @throws IllegalArgumentException if timeoutMillis is below -1
      * @throws IllegalStateException if fds is closed
      */
     public static int poll(PollFds fds, int timeoutMillis) throws ErrnoException {
-        if (timeoutMillis < -1) {
-            throw new IllegalArgumentException("timeoutMillis must be >= -1 (-1 waits for ever), got "
-                    + timeoutMillis);
-        }
         ByteBuffer keepAlive = fds.buffer(); // pins the memory the kernel writes
-        int nfds = fds.size();
+        int nfds = fds.nfds(); // read once, bounded by the final capacity
         long start = timeoutMillis > 0 ? System.nanoTime() : 0;
         int timeout = timeoutMillis;
         int n;
         while (true) {
-            long t0 = Trace.ON ? System.nanoTime() : 0;
-            n = poll0(fds.address, nfds, timeout);
-            if (Trace.ON) {
-                Trace.poll(fds, nfds, timeout, n, t0);
-            }
+            n = PollSys.poll(fds, nfds, timeout);
             if (n != -EINTR) {
                 break;
             }
@@ -85,30 +75,18 @@ public final class Poll {
         }
         java.lang.ref.Reference.reachabilityFence(keepAlive);
         if (n < 0) {
-            throw new ErrnoException("poll", "nfds=" + nfds + ", timeout=" + timeoutMillis, -n);
+            throw Sys.error(n, "poll", "nfds=" + nfds + ", timeout=" + timeoutMillis);
         }
         return n;
     }
 
-    /** Names the set bits, e.g. {@code "POLLIN|POLLHUP"}; unknown bits as hex. */
+    /**
+     * Names the set bits, e.g. {@code "POLLIN|POLLHUP"}; unknown bits as hex.
+     *
+     * @param events a {@code POLL*} bit set
+     * @return the C spelling
+     */
     public static String eventNames(int events) {
-        return Flags.names(events, EVENT_NAMES, EVENT_BITS);
+        return PollSys.EVENT_NAMES.flags(events);
     }
-
-    private static final String[] EVENT_NAMES = {"POLLIN", "POLLPRI", "POLLOUT", "POLLERR",
-        "POLLHUP", "POLLNVAL", "POLLRDNORM", "POLLRDBAND", "POLLWRNORM", "POLLWRBAND", "POLLMSG",
-        "POLLRDHUP"};
-    private static final int[] EVENT_BITS = {POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL,
-        POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP};
-
-    /** The events as a C short, or IAE if they hold bits no POLL* flag defines. */
-    static short checkEvents(int events) {
-        if ((events & ~ALL_EVENTS) != 0) {
-            throw new IllegalArgumentException("unknown poll event bits 0x"
-                    + Integer.toHexString(events & ~ALL_EVENTS) + " in 0x" + Integer.toHexString(events));
-        }
-        return (short) events;
-    }
-
-    private static native int poll0(long fds, int nfds, int timeoutMillis);
 }

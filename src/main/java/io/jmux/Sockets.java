@@ -81,16 +81,8 @@ public final class Sockets {
      *     {@code EMFILE}
      */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int fd = socket0(domain, type, protocol);
-        if (Trace.ON) {
-            Trace.socket(domain, type, protocol, fd, t0);
-        }
-        if (fd < 0) {
-            throw new ErrnoException("socket", Trace.domain(domain) + ", " + Trace.sockType(type)
-                    + ", " + protocol, -fd);
-        }
-        return fd;
+        return Sys.check(SocketSys.socket(domain, type, protocol), "socket",
+                SocketSys.domain(domain) + ", " + SocketSys.sockType(type) + ", " + protocol);
     }
 
     /**
@@ -100,45 +92,27 @@ public final class Sockets {
      * @return {@code {sv[0], sv[1]}}, owned by the caller
      */
     public static int[] socketpair(int domain, int type, int protocol) throws ErrnoException {
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        long r = socketpair0(domain, type, protocol);
-        if (Trace.ON) {
-            Trace.socketpair(domain, type, protocol, r, t0);
-        }
+        long r = SocketSys.socketpair(domain, type, protocol);
         if (r < 0) {
-            throw new ErrnoException("socketpair", Trace.domain(domain) + ", " + Trace.sockType(type)
-                    + ", " + protocol, (int) -r);
+            throw Sys.error((int) r, "socketpair", SocketSys.domain(domain) + ", "
+                    + SocketSys.sockType(type) + ", " + protocol);
         }
         return new int[] {(int) r, (int) (r >>> 32)};
     }
 
     /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
     public static void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
-        Fd.checkFd(fd);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = setsockopt0(fd, level, name, value);
-        if (Trace.ON) {
-            Trace.setsockopt(fd, level, name, value, r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("setsockopt", "fd=" + fd + ", " + Trace.level(level) + ", "
-                    + Trace.option(level, name) + ", " + value, -r);
-        }
+        Check.fd(fd);
+        Sys.check(SocketSys.setsockopt(fd, level, name, value), "setsockopt", "fd=" + fd + ", "
+                + SocketSys.level(level) + ", " + SocketSys.option(level, name) + ", " + value);
     }
 
     /** {@code getsockopt(fd, level, name, &value, &len)} for an int option. */
     public static int getsockopt(int fd, int level, int name) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         int[] value = new int[1];
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = getsockopt0(fd, level, name, value);
-        if (Trace.ON) {
-            Trace.getsockopt(fd, level, name, value[0], r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("getsockopt", "fd=" + fd + ", " + Trace.level(level) + ", "
-                    + Trace.option(level, name), -r);
-        }
+        Sys.check(SocketSys.getsockopt(fd, level, name, value), "getsockopt", "fd=" + fd + ", "
+                + SocketSys.level(level) + ", " + SocketSys.option(level, name));
         return value[0];
     }
 
@@ -157,31 +131,17 @@ public final class Sockets {
      * @throws IllegalArgumentException if the address is unresolved or the port out of range
      */
     public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         InetAddress ip = resolved(address);
         byte[] ipBytes = ip.getAddress();
         int scope = scopeId(ip);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = bind0(fd, ipBytes, address.getPort(), scope);
-        if (Trace.ON) {
-            Trace.bind(fd, address, r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("bind", "fd=" + fd + ", " + format(address), -r);
-        }
+        Sys.check(SocketSys.bind(fd, address, ipBytes, scope), "bind", "fd=" + fd + ", " + format(address));
     }
 
     /** {@code listen(fd, backlog)}. */
     public static void listen(int fd, int backlog) throws ErrnoException {
-        Fd.checkFd(fd);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = listen0(fd, backlog);
-        if (Trace.ON) {
-            Trace.listen(fd, backlog, r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("listen", "fd=" + fd + ", backlog=" + backlog, -r);
-        }
+        Check.fd(fd);
+        Sys.check(SocketSys.listen(fd, backlog), "listen", "fd=" + fd + ", backlog=" + backlog);
     }
 
     /**
@@ -194,16 +154,12 @@ public final class Sockets {
      *     {@code ECONNABORTED}, {@code ENOTSOCK}, ...
      */
     public static int accept4(int fd, int flags) throws ErrnoException {
-        Fd.checkFd(fd);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = accept40(fd, flags);
-        if (Trace.ON) {
-            Trace.accept4(fd, flags, r, t0);
-        }
-        if (r < 0 && !Errno.isWouldBlock(r)) {
-            throw new ErrnoException("accept4", "fd=" + fd, -r);
-        }
-        return r;
+        Check.fd(fd);
+        int r;
+        do {
+            r = SocketSys.accept4(fd, flags);
+        } while (r == -Sys.EINTR);
+        return Sys.transfer(r, "accept4", "fd=" + fd);
     }
 
     /**
@@ -216,19 +172,11 @@ public final class Sockets {
      *     {@code EALREADY}, ...
      */
     public static int connect(int fd, InetSocketAddress address) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         InetAddress ip = resolved(address);
         byte[] ipBytes = ip.getAddress();
         int scope = scopeId(ip);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = connect0(fd, ipBytes, address.getPort(), scope);
-        if (Trace.ON) {
-            Trace.connect(fd, address, r, t0);
-        }
-        if (r < 0 && !Errno.isInProgress(r) && !Errno.isWouldBlock(r)) {
-            throw new ErrnoException("connect", "fd=" + fd + ", " + format(address), -r);
-        }
-        return r;
+        return Sys.connect(SocketSys.connect(fd, address, ipBytes, scope), "fd=" + fd + ", " + format(address));
     }
 
     /**
@@ -237,27 +185,19 @@ public final class Sockets {
      * @throws UnsupportedOperationException for a family other than AF_INET/AF_INET6
      */
     public static InetSocketAddress getsockname(int fd) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         byte[] ip = new byte[16];
         int[] portScope = new int[2];
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int family = getsockname0(fd, ip, portScope);
-        if (Trace.ON) {
-            Trace.sockname("getsockname", fd, family, ip, portScope, t0);
-        }
+        int family = SocketSys.sockname(false, fd, ip, portScope);
         return toAddress(family, ip, portScope, "getsockname", fd);
     }
 
     /** {@code getpeername(fd, ...)}: the connected peer's address. */
     public static InetSocketAddress getpeername(int fd) throws ErrnoException {
-        Fd.checkFd(fd);
+        Check.fd(fd);
         byte[] ip = new byte[16];
         int[] portScope = new int[2];
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int family = getpeername0(fd, ip, portScope);
-        if (Trace.ON) {
-            Trace.sockname("getpeername", fd, family, ip, portScope, t0);
-        }
+        int family = SocketSys.sockname(true, fd, ip, portScope);
         return toAddress(family, ip, portScope, "getpeername", fd);
     }
 
@@ -268,15 +208,8 @@ public final class Sockets {
      * @throws ErrnoException {@code ENOTCONN}, {@code ENOTSOCK}, {@code EINVAL}
      */
     public static void shutdown(int fd, int how) throws ErrnoException {
-        Fd.checkFd(fd);
-        long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = shutdown0(fd, how);
-        if (Trace.ON) {
-            Trace.shutdown(fd, how, r, t0);
-        }
-        if (r < 0) {
-            throw new ErrnoException("shutdown", "fd=" + fd + ", " + Trace.shutHow(how), -r);
-        }
+        Check.fd(fd);
+        Sys.check(SocketSys.shutdown(fd, how), "shutdown", "fd=" + fd + ", " + SocketSys.shutHow(how));
     }
 
     private static InetAddress resolved(InetSocketAddress address) {
@@ -297,7 +230,7 @@ public final class Sockets {
     private static InetSocketAddress toAddress(int family, byte[] ip, int[] portScope,
                                                String syscall, int fd) throws ErrnoException {
         if (family < 0) {
-            throw new ErrnoException(syscall, "fd=" + fd, -family);
+            throw Sys.error(family, syscall, "fd=" + fd);
         }
         try {
             InetAddress address;
@@ -317,26 +250,4 @@ public final class Sockets {
             throw new IllegalStateException("kernel returned a malformed address", e);
         }
     }
-
-    private static native int socket0(int domain, int type, int protocol);
-
-    private static native long socketpair0(int domain, int type, int protocol);
-
-    private static native int setsockopt0(int fd, int level, int name, int value);
-
-    private static native int getsockopt0(int fd, int level, int name, int[] valueOut);
-
-    private static native int bind0(int fd, byte[] address, int port, int scopeId);
-
-    private static native int connect0(int fd, byte[] address, int port, int scopeId);
-
-    private static native int listen0(int fd, int backlog);
-
-    private static native int accept40(int fd, int flags);
-
-    private static native int shutdown0(int fd, int how);
-
-    private static native int getsockname0(int fd, byte[] addressOut, int[] portScopeOut);
-
-    private static native int getpeername0(int fd, byte[] addressOut, int[] portScopeOut);
 }

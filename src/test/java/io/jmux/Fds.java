@@ -77,7 +77,7 @@ final class Fds implements AutoCloseable {
     @Override
     public void close() {
         for (int fd : open) {
-            Fd.close0(fd);
+            FdSys.close(fd);
         }
         open.clear();
     }

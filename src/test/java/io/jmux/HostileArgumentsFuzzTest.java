@@ -89,7 +89,7 @@ class HostileArgumentsFuzzTest {
         int maxEvents = c.maxEvents();
         int timeout = c.timeout();
         CASES.incrementAndGet();
-        boolean rejected = fd < 0 || (events & ~Epoll.ALL_EVENTS) != 0;
+        boolean rejected = fd < 0; // unknown event bits are the kernel's to judge
         try {
             CALLS.incrementAndGet();
             epoll.ctl(op, fd, events, data);
@@ -200,7 +200,7 @@ class HostileArgumentsFuzzTest {
         int events = c.events();
         int timeout = c.timeout();
         CASES.incrementAndGet();
-        boolean badEvents = (events & ~Poll.ALL_EVENTS) != 0;
+        boolean badEvents = events < Short.MIN_VALUE || events > 0xFFFF; // must fit the C short
         // A random fd may be one of the JVM's; numbers past RLIMIT_NOFILE are surely closed.
         int target = fd >= 0 && fd < BadInputTest.NEVER_OPEN ? fd + BadInputTest.NEVER_OPEN : fd;
         try (PollFds p = new PollFds(2)) {

@@ -747,7 +747,7 @@ class ReadinessFuzzTest {
         @Override
         public void close() {
             for (int fd : open.keySet()) {
-                Fd.close0(fd);
+                FdSys.close(fd);
             }
             open.clear();
             lt.close();

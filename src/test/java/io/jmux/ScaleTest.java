@@ -42,7 +42,7 @@ class ScaleTest {
                     + " the one ready fd (%d) found by each%n", WATCHED, maxOf(fds) + 1, ready);
         } finally {
             for (int i = 0; i < made; i++) {
-                Fd.close0(fds[i]);
+                FdSys.close(fds[i]);
             }
         }
     }

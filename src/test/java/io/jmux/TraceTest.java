@@ -45,7 +45,7 @@ class TraceTest {
             "close(E) = 0",
             "poll([{fd=R, events=POLLIN}, {fd=W, events=POLLOUT}], 2, 0) = 1 ([{fd=W, revents=POLLOUT}])",
             "select(NFDS, [R], [W], NULL, {tv_sec=0, tv_usec=1500}) = 1 (out [W])",
-            "eventfd(3, EFD_CLOEXEC|EFD_NONBLOCK) = V",
+            "eventfd(3, EFD_NONBLOCK|EFD_CLOEXEC) = V",
             "read(V, [3], 8) = 8",
             "read(V, ?, 8) = " + EAGAIN,
             "write(V, [2], 8) = 8",
