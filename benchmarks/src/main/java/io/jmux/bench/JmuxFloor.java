@@ -46,8 +46,19 @@ public class JmuxFloor {
     }
 
     /**
-     * A proxy, not jmux code: the no-op JNI call wrapped in the in-flight count that
-     * {@code io.jmux.Epoll} keeps around every call (a compare-and-set before, a
+     * The no-op JNI call through jmux's owner lifecycle ({@code native/owner.c}): the
+     * per-thread slot store, the closed-flag load and the slot clear that every call on
+     * an {@code Epoll} makes around its syscall. {@code noop_owned - noop} is what
+     * close-safety costs per call (target: at most 2 ns).
+     */
+    @Benchmark
+    public int noop_owned() {
+        return Jmux.noopOwned(value++);
+    }
+
+    /**
+     * A proxy, not jmux code: the no-op JNI call wrapped in the atomic in-flight count
+     * that {@code io.jmux.Epoll} kept around every call before the owner lifecycle (a compare-and-set before, a
      * get-and-add after, and the closed-bit reads), written here the same way, so the
      * difference to {@link #noop} is what that guarantee (close never lets a call reach a
      * reused fd number) costs per epoll call.
