@@ -19,6 +19,63 @@ JNIEXPORT jlong JNICALL Java_io_jmux_FdSys_pipe20(JNIEnv *env, jclass cls, jint 
 }
 
 /* Direct buffers: Java checked position + length against the capacity. */
+/*
+ * A direct buffer made by MemorySegment.asByteBuffer() (JDK 22+) belongs to an
+ * Arena; a shared Arena can be closed by any thread, also while the kernel is
+ * writing into its memory during a blocking read. The JDK's own channels hold
+ * the segment's session acquired across the syscall (Arena.close then fails
+ * with IllegalStateException); jmux does the same through the JDK's internal
+ * Buffer.session() / MemorySessionImpl.acquire0() / release0(), which JNI may
+ * call. On a JDK without them (17), there is nothing to acquire.
+ */
+static jmethodID session_method, acquire_method, release_method;
+static int session_state; /* 0: not looked up, 1: available, 2: absent */
+
+static void look_up_session(JNIEnv *env) {
+    jclass buffer = (*env)->FindClass(env, "java/nio/Buffer");
+    jclass impl = (*env)->FindClass(env, "jdk/internal/foreign/MemorySessionImpl");
+    if (buffer != NULL && impl != NULL) {
+        session_method = (*env)->GetMethodID(env, buffer, "session",
+                                             "()Ljdk/internal/foreign/MemorySessionImpl;");
+        acquire_method = (*env)->GetMethodID(env, impl, "acquire0", "()V");
+        release_method = (*env)->GetMethodID(env, impl, "release0", "()V");
+    }
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+    }
+    session_state = session_method && acquire_method && release_method ? 1 : 2;
+}
+
+/* The buffer's session, acquired, or NULL (none, or an exception is pending:
+ * the session is closed, and Java throws that exception on return). */
+static jobject acquire_session(JNIEnv *env, jobject buffer) {
+    if (session_state == 0) {
+        look_up_session(env);
+    }
+    if (session_state != 1) {
+        return NULL;
+    }
+    jobject session = (*env)->CallObjectMethod(env, buffer, session_method);
+    if (session == NULL || (*env)->ExceptionCheck(env)) {
+        return NULL;
+    }
+    (*env)->CallVoidMethod(env, session, acquire_method);
+    if ((*env)->ExceptionCheck(env)) {
+        return NULL;
+    }
+    return session;
+}
+
+static void release_session(JNIEnv *env, jobject session) {
+    if (session != NULL) {
+        (*env)->CallVoidMethod(env, session, release_method);
+    }
+}
+
+/* -1 with an exception pending is never returned to Java as a result: Java
+ * throws the exception. */
+#define SESSION_FAILED (-EFAULT)
+
 JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readBuffer0(JNIEnv *env, jclass cls, jint fd,
                                                   jobject buffer, jint position, jint length) {
     (void) cls;
@@ -26,8 +83,14 @@ JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readBuffer0(JNIEnv *env, jclass cls, j
     if (base == NULL) {
         return -EFAULT;
     }
+    jobject session = acquire_session(env, buffer);
+    if ((*env)->ExceptionCheck(env)) {
+        return SESSION_FAILED;
+    }
     ssize_t r = read(fd, base + position, (size_t) length);
-    return (jint) JMUX_RESULT(r);
+    jint result = (jint) JMUX_RESULT(r);
+    release_session(env, session);
+    return result;
 }
 
 JNIEXPORT jint JNICALL Java_io_jmux_FdSys_writeBuffer0(JNIEnv *env, jclass cls, jint fd,
@@ -37,8 +100,14 @@ JNIEXPORT jint JNICALL Java_io_jmux_FdSys_writeBuffer0(JNIEnv *env, jclass cls, 
     if (base == NULL) {
         return -EFAULT;
     }
+    jobject session = acquire_session(env, buffer);
+    if ((*env)->ExceptionCheck(env)) {
+        return SESSION_FAILED;
+    }
     ssize_t r = write(fd, base + position, (size_t) length);
-    return (jint) JMUX_RESULT(r);
+    jint result = (jint) JMUX_RESULT(r);
+    release_session(env, session);
+    return result;
 }
 
 /*

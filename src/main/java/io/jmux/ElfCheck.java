@@ -35,15 +35,15 @@ final class ElfCheck {
     private ElfCheck() {}
 
     /** Null if the file looks loadable, otherwise why not. */
-    static String problem(Path file) {
+    static String problem(Path file, String jvmArch) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return problem(ch, ch.size());
+            return problem(ch, ch.size(), jvmArch);
         } catch (IOException e) {
             return "cannot read it: " + e;
         }
     }
 
-    private static String problem(FileChannel ch, long size) throws IOException {
+    private static String problem(FileChannel ch, long size, String jvmArch) throws IOException {
         ByteBuffer h = read(ch, 0, (int) Math.min(size, 64));
         if (h.limit() < 16 || h.get(0) != 0x7f || h.get(1) != 'E' || h.get(2) != 'L' || h.get(3) != 'F') {
             return "not an ELF file";
@@ -69,7 +69,6 @@ final class ElfCheck {
             return "not a shared object (ELF type " + h.getShort(16) + ")";
         }
         String arch = MACHINES.get(h.getShort(18) & 0xFFFF);
-        String jvmArch = NativeLibrary.platform().substring("linux-".length());
         if (arch != null && MACHINES.containsValue(jvmArch) && !arch.equals(jvmArch)) {
             return "a library for " + arch + ", but this JVM runs on " + jvmArch;
         }

@@ -13,6 +13,9 @@ final class Native {
     /** Must equal JMUX_ABI_VERSION in native/jmux.h. */
     private static final int ABI_VERSION = 2;
 
+    /** Every class an error, close or wake-up path may need first (see preloadErrorPath). */
+    private static final String[] ERROR_PATH_CLASSES = {"ErrnoException", "Errno", "CNames", "Trace",
+        "Sys", "Check", "Timeouts", "NativeArray", "Owner", "Owner$Free", "FdSys"};
     private static final Throwable LOAD_FAILURE;
     private static final Map<String, Long> CONSTANTS = new HashMap<>();
 
@@ -36,6 +39,7 @@ final class Native {
 
     private Native() {}
 
+
     /**
      * Loads now the classes on every error, close and wake-up path: building an
      * {@link ErrnoException} message, the owner lifecycle, the fd layer. Errors such as
@@ -44,14 +48,14 @@ final class Native {
      * instead of the errno, and the JVM keeps a failed resolution for good.
      */
     private static void preloadErrorPath() {
-        for (Class<?> c : new Class<?>[] {ErrnoException.class, Errno.class, CNames.class, Trace.class,
-            Sys.class, Check.class, Timeouts.class, NativeArray.class, Owner.class, FdSys.class}) {
-            c.getName(); // the class literal itself loads the class; nothing to initialise
-        }
-        try { // nested classes have no literal here; load them by name, without initialising
-            Class.forName("io.jmux.Owner$Free", false, Native.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
+        // By name, without initialising: this class stays at the bottom of the package and
+        // imports none of those above it.
+        for (String name : ERROR_PATH_CLASSES) {
+            try {
+                Class.forName("io.jmux." + name, false, Native.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("jmux: class io.jmux." + name + " is missing", e);
+            }
         }
     }
 

@@ -50,6 +50,11 @@ final class NativeLibrary {
         return "linux-" + arch;
     }
 
+    /** The kernel's machine name for this JVM: {@code x86_64}, {@code aarch64}, ... */
+    static String arch() {
+        return platform().substring("linux-".length());
+    }
+
     static String resourcePath() {
         return "META-INF/native/" + platform() + "/" + LIBRARY_NAME;
     }
@@ -72,7 +77,7 @@ final class NativeLibrary {
             throw new UnsatisfiedLinkError("-D" + LIBRARY_PATH_PROPERTY + "=" + path
                     + " does not name a file");
         }
-        String problem = ElfCheck.problem(path);
+        String problem = ElfCheck.problem(path, arch());
         if (problem == null) {
             problem = digestMismatch(path, path.resolveSibling(path.getFileName() + ".sha256"));
         }
@@ -142,7 +147,7 @@ final class NativeLibrary {
                         + TMPDIR_PROPERTY + "=<writable directory> or -D" + LIBRARY_PATH_PROPERTY
                         + "=/path/to/" + LIBRARY_NAME, e);
             }
-            String problem = ElfCheck.problem(file);
+            String problem = ElfCheck.problem(file, arch());
             if (problem == null && expectedDigest != null && !expectedDigest.equals(digest)) {
                 problem = "corrupt: its SHA-256 is not the " + expectedDigest + " the build recorded";
             }

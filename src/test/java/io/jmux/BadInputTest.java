@@ -112,6 +112,12 @@ class BadInputTest {
             assertTrue(Modifier.isPublic(c.getModifiers()), name);
             List<Executable> members = new ArrayList<>(Arrays.asList(c.getDeclaredConstructors()));
             members.addAll(Arrays.asList(c.getDeclaredMethods()));
+            // Public methods of a package-private base class (NativeArray) are public API of
+            // each public subclass.
+            for (Class<?> s = c.getSuperclass(); s != null && s.getPackageName().equals("io.jmux")
+                    && !Modifier.isPublic(s.getModifiers()); s = s.getSuperclass()) {
+                members.addAll(Arrays.asList(s.getDeclaredMethods()));
+            }
             for (Executable m : members) {
                 if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic()) {
                     out.add(signature(c, m));
@@ -978,12 +984,12 @@ class BadInputTest {
                 }));
         api("PollFds.setSize(int)",
                 iae("size -1", () -> one().setSize(-1)),
-                iae("size past capacity", () -> one().setSize(5)),
+                iae("size past capacity", () -> one().setSize(3)),
                 ise("after close", () -> closedPollFds().setSize(0)),
                 legal("grows with fd -1, shrinks", () -> {
                     PollFds p = one();
-                    p.setSize(4);
-                    assertEquals(-1, p.fd(3));
+                    p.setSize(2);
+                    assertEquals(-1, p.fd(1));
                     p.setSize(0);
                     assertEquals(0, p.size());
                 }));

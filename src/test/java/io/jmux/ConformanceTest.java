@@ -112,4 +112,38 @@ class ConformanceTest {
             }
         });
     }
+
+    /**
+     * A segment of a shared Arena, closed by another thread while a blocking read waits
+     * to write into it: the close must fail (the session is held across the syscall),
+     * so the kernel never writes into freed memory. JDK 22+ (MemorySegment.asByteBuffer).
+     */
+    @Test
+    void aSharedArenaCannotBeClosedUnderABlockingRead() throws Throwable {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22,
+                "MemorySegment.asByteBuffer is Java 22+");
+        Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
+        Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
+        AutoCloseable arena = (AutoCloseable) arenaClass.getMethod("ofShared").invoke(null);
+        Object segment = arenaClass.getMethod("allocate", long.class).invoke(arena, 64L);
+        java.nio.ByteBuffer buffer = (java.nio.ByteBuffer) segmentClass.getMethod("asByteBuffer").invoke(segment);
+        int[] p = Fd.pipe2(Fd.O_CLOEXEC); // blocking read end
+        try {
+            int[] read = {-2};
+            ConcurrencyTest.Worker reader = new ConcurrencyTest.Worker("reader",
+                    () -> read[0] = Fd.read(p[0], buffer));
+            Thread.sleep(200); // the reader is blocked in read(2)
+            assertEquals(-2, read[0]);
+            IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class, arena::close, "closed under a read in flight");
+            assertTrue(String.valueOf(refused.getMessage()).toLowerCase().contains("acquired"), refused.toString());
+            Fds.write(p[1], "hello");
+            reader.join();
+            assertEquals(5, read[0]);
+            arena.close(); // nobody holds it now
+        } finally {
+            Fd.close(p[0]);
+            Fd.close(p[1]);
+        }
+    }
 }
