@@ -27,6 +27,7 @@
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -190,15 +191,53 @@ JNIEXPORT jint JNICALL Java_io_jmux_Owner_init0(JNIEnv *env, jclass cls, jboolea
     return 0;
 }
 
+/*
+ * Freed owners are kept for reuse rather than returned to malloc: each is
+ * freed by a Cleaner only after a GC, so a program that makes and closes
+ * Epolls quickly would otherwise hold (and fragment) one malloc chunk per
+ * Epoll between GCs. A spinlock is enough: create and free run once per owner.
+ */
+static atomic_flag pool_lock = ATOMIC_FLAG_INIT;
+static struct jmux_owner *pool; /* linked through the first word of each free owner */
+static struct jmux_owner **pool_next(struct jmux_owner *o) {
+    return (struct jmux_owner **) (void *) o; /* the struct is at least a pointer wide */
+}
+
+static struct jmux_owner *pool_take(void) {
+    while (atomic_flag_test_and_set_explicit(&pool_lock, memory_order_acquire)) {
+    }
+    struct jmux_owner *o = pool;
+    if (o != NULL) {
+        pool = *pool_next(o);
+    }
+    atomic_flag_clear_explicit(&pool_lock, memory_order_release);
+    return o;
+}
+
+static void pool_give(struct jmux_owner *o) {
+    while (atomic_flag_test_and_set_explicit(&pool_lock, memory_order_acquire)) {
+    }
+    *pool_next(o) = pool;
+    pool = o;
+    atomic_flag_clear_explicit(&pool_lock, memory_order_release);
+}
+
+_Static_assert(sizeof(struct jmux_owner) >= sizeof(void *), "an owner must hold a pointer");
+
 /* A new owner of fd, or 0 if out of memory. */
 JNIEXPORT jlong JNICALL Java_io_jmux_Owner_create0(JNIEnv *env, jclass cls, jint fd,
                                                    jboolean ownsFd) {
     (void) env;
     (void) cls;
-    struct jmux_owner *o = calloc(1, sizeof *o);
+    struct jmux_owner *o = pool_take();
     if (o == NULL) {
-        return 0;
+        o = malloc(sizeof *o);
+        if (o == NULL) {
+            return 0;
+        }
     }
+    atomic_store(&o->closed, 0);
+    atomic_store(&o->finished, 0);
     o->fd = fd;
     o->owns_fd = ownsFd ? 1 : 0;
     return (jlong) (intptr_t) o;
@@ -231,7 +270,7 @@ JNIEXPORT void JNICALL Java_io_jmux_Owner_free0(JNIEnv *env, jclass cls, jlong a
     if (atomic_compare_exchange_strong(&o->finished, &expected, 1) && o->owns_fd) {
         close(o->fd);
     }
-    free(o);
+    pool_give(o); /* unreachable from Java: no call can still read it */
 }
 
 /* The bare cost of an owned call: enter and leave around no syscall. */

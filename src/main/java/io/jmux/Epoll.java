@@ -106,7 +106,10 @@ public final class Epoll implements AutoCloseable {
      * @throws ErrnoException {@code EINVAL}, {@code EMFILE}, {@code ENFILE}, {@code ENOMEM}
      */
     public static Epoll create(int flags) throws ErrnoException {
-        int fd = Sys.check(EpollSys.create1(flags), "epoll_create1", CREATE_FLAGS.flags(flags));
+        int fd = EpollSys.create1(flags);
+        if (fd < 0) {
+            throw Sys.error(fd, "epoll_create1", CREATE_FLAGS.flags(flags));
+        }
         return new Epoll(fd, true);
     }
 
@@ -123,8 +126,10 @@ public final class Epoll implements AutoCloseable {
      */
     public static Epoll dupOf(int epfd) throws ErrnoException {
         Check.fd(epfd);
-        int dup = Sys.check(FdSys.fcntl(epfd, FdSys.F_DUPFD_CLOEXEC, 0), "fcntl",
-                epfd + ", F_DUPFD_CLOEXEC, 0");
+        int dup = FdSys.fcntl(epfd, FdSys.F_DUPFD_CLOEXEC, 0);
+        if (dup < 0) {
+            throw Sys.error(dup, "fcntl", epfd + ", F_DUPFD_CLOEXEC, 0");
+        }
         return new Epoll(dup, true);
     }
 

@@ -38,8 +38,11 @@ public final class EventFd {
         if (initval < 0 || initval > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("initval must be 0..2^32-1 (a C unsigned int), got " + initval);
         }
-        return Sys.check(EventFdSys.eventfd(initval, flags), "eventfd",
-                initval + ", " + EventFdSys.FLAGS.flags(flags));
+        int r = EventFdSys.eventfd(initval, flags);
+        if (r < 0) {
+            throw Sys.error(r, "eventfd", initval + ", " + EventFdSys.FLAGS.flags(flags));
+        }
+        return r;
     }
 
     /**
@@ -89,6 +92,9 @@ public final class EventFd {
         do {
             r = EventFdSys.write(fd, value);
         } while (r == -Sys.EINTR);
-        return Sys.transfer(r, "write", "eventfd=" + fd + ", value=" + Long.toUnsignedString(value));
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "write", "eventfd=" + fd + ", value=" + Long.toUnsignedString(value));
+        }
+        return r;
     }
 }

@@ -124,7 +124,11 @@ public final class Fd {
         if (n > 0) {
             dst.position(pos + n);
         }
-        return Sys.transfer(n, "read", "fd=" + fd + ", count=" + len);
+        int r = n;
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "read", "fd=" + fd + ", count=" + len);
+        }
+        return r;
     }
 
     /**
@@ -147,7 +151,11 @@ public final class Fd {
         do {
             n = FdSys.readArray(fd, b, off, count);
         } while (n == -Sys.EINTR);
-        return Sys.transfer(n, "read", "fd=" + fd + ", count=" + len);
+        int r = n;
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "read", "fd=" + fd + ", count=" + len);
+        }
+        return r;
     }
 
     /**
@@ -189,7 +197,11 @@ public final class Fd {
         if (n > 0) {
             src.position(pos + n);
         }
-        return Sys.transfer(n, "write", "fd=" + fd + ", count=" + len);
+        int r = n;
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "write", "fd=" + fd + ", count=" + len);
+        }
+        return r;
     }
 
     /**
@@ -211,7 +223,11 @@ public final class Fd {
         do {
             n = FdSys.writeArray(fd, b, off, count);
         } while (n == -Sys.EINTR);
-        return Sys.transfer(n, "write", "fd=" + fd + ", count=" + len);
+        int r = n;
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "write", "fd=" + fd + ", count=" + len);
+        }
+        return r;
     }
 
     /**
@@ -223,7 +239,10 @@ public final class Fd {
      */
     public static void close(int fd) throws ErrnoException {
         Check.fd(fd);
-        Sys.check(FdSys.close(fd), "close", "fd=" + fd);
+        int r = FdSys.close(fd);
+        if (r < 0) {
+            throw Sys.error(r, "close", "fd=" + fd);
+        }
     }
 
     /**
@@ -249,7 +268,11 @@ public final class Fd {
                     + " does not take an int argument (or is unknown here); only the commands"
                     + " listed in Fd.fcntl's documentation are passed to the kernel");
         }
-        return Sys.check(FdSys.fcntl(fd, cmd, arg), "fcntl", "fd=" + fd + ", " + cmdName(cmd) + ", " + arg);
+        int r = FdSys.fcntl(fd, cmd, arg);
+        if (r < 0) {
+            throw Sys.error(r, "fcntl", "fd=" + fd + ", " + cmdName(cmd) + ", " + arg);
+        }
+        return r;
     }
 
     private static boolean isIntCommand(int cmd) {
@@ -345,7 +368,11 @@ public final class Fd {
      */
     public static int dup(int oldfd) throws ErrnoException {
         Check.fd(oldfd);
-        return Sys.check(FdSys.dup(oldfd), "dup", "fd=" + oldfd);
+        int r = FdSys.dup(oldfd);
+        if (r < 0) {
+            throw Sys.error(r, "dup", "fd=" + oldfd);
+        }
+        return r;
     }
 
     /**
@@ -362,8 +389,11 @@ public final class Fd {
     public static int dup3(int oldfd, int newfd, int flags) throws ErrnoException {
         Check.fd(oldfd);
         Check.fd(newfd);
-        return Sys.check(FdSys.dup3(oldfd, newfd, flags), "dup3", "oldfd=" + oldfd + ", newfd="
-                + newfd + ", " + FdSys.OPEN_FLAGS.flags(flags));
+        int r = FdSys.dup3(oldfd, newfd, flags);
+        if (r < 0) {
+            throw Sys.error(r, "dup3", "oldfd=" + oldfd + ", newfd=" + newfd + ", " + FdSys.OPEN_FLAGS.flags(flags));
+        }
+        return r;
     }
 
     /**

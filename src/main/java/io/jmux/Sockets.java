@@ -81,8 +81,11 @@ public final class Sockets {
      *     {@code EMFILE}
      */
     public static int socket(int domain, int type, int protocol) throws ErrnoException {
-        return Sys.check(SocketSys.socket(domain, type, protocol), "socket",
-                SocketSys.domain(domain) + ", " + SocketSys.sockType(type) + ", " + protocol);
+        int r = SocketSys.socket(domain, type, protocol);
+        if (r < 0) {
+            throw Sys.error(r, "socket", SocketSys.domain(domain) + ", " + SocketSys.sockType(type) + ", " + protocol);
+        }
+        return r;
     }
 
     /**
@@ -103,16 +106,20 @@ public final class Sockets {
     /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
     public static void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
         Check.fd(fd);
-        Sys.check(SocketSys.setsockopt(fd, level, name, value), "setsockopt", "fd=" + fd + ", "
-                + SocketSys.level(level) + ", " + SocketSys.option(level, name) + ", " + value);
+        int r = SocketSys.setsockopt(fd, level, name, value);
+        if (r < 0) {
+            throw Sys.error(r, "setsockopt", "fd=" + fd + ", " + SocketSys.level(level) + ", " + SocketSys.option(level, name) + ", " + value);
+        }
     }
 
     /** {@code getsockopt(fd, level, name, &value, &len)} for an int option. */
     public static int getsockopt(int fd, int level, int name) throws ErrnoException {
         Check.fd(fd);
         int[] value = new int[1];
-        Sys.check(SocketSys.getsockopt(fd, level, name, value), "getsockopt", "fd=" + fd + ", "
-                + SocketSys.level(level) + ", " + SocketSys.option(level, name));
+        int r = SocketSys.getsockopt(fd, level, name, value);
+        if (r < 0) {
+            throw Sys.error(r, "getsockopt", "fd=" + fd + ", " + SocketSys.level(level) + ", " + SocketSys.option(level, name));
+        }
         return value[0];
     }
 
@@ -135,13 +142,19 @@ public final class Sockets {
         InetAddress ip = resolved(address);
         byte[] ipBytes = ip.getAddress();
         int scope = scopeId(ip);
-        Sys.check(SocketSys.bind(fd, address, ipBytes, scope), "bind", "fd=" + fd + ", " + format(address));
+        int r = SocketSys.bind(fd, address, ipBytes, scope);
+        if (r < 0) {
+            throw Sys.error(r, "bind", "fd=" + fd + ", " + format(address));
+        }
     }
 
     /** {@code listen(fd, backlog)}. */
     public static void listen(int fd, int backlog) throws ErrnoException {
         Check.fd(fd);
-        Sys.check(SocketSys.listen(fd, backlog), "listen", "fd=" + fd + ", backlog=" + backlog);
+        int r = SocketSys.listen(fd, backlog);
+        if (r < 0) {
+            throw Sys.error(r, "listen", "fd=" + fd + ", backlog=" + backlog);
+        }
     }
 
     /**
@@ -159,7 +172,10 @@ public final class Sockets {
         do {
             r = SocketSys.accept4(fd, flags);
         } while (r == -Sys.EINTR);
-        return Sys.transfer(r, "accept4", "fd=" + fd);
+        if (r < 0 && !Errno.isWouldBlock(r)) {
+            throw Sys.error(r, "accept4", "fd=" + fd);
+        }
+        return r;
     }
 
     /**
@@ -209,7 +225,10 @@ public final class Sockets {
      */
     public static void shutdown(int fd, int how) throws ErrnoException {
         Check.fd(fd);
-        Sys.check(SocketSys.shutdown(fd, how), "shutdown", "fd=" + fd + ", " + SocketSys.shutHow(how));
+        int r = SocketSys.shutdown(fd, how);
+        if (r < 0) {
+            throw Sys.error(r, "shutdown", "fd=" + fd + ", " + SocketSys.shutHow(how));
+        }
     }
 
     private static InetAddress resolved(InetSocketAddress address) {

@@ -10,8 +10,42 @@
  *   <li>{@link io.jmux.Errno} and {@link io.jmux.ErrnoException} — the one error model</li>
  * </ul>
  *
- * <p>Natives return the kernel's {@code n >= 0} or {@code -errno}; Java turns errors into
- * {@link io.jmux.ErrnoException}, except would-block results, which are returned.
+ * <h2>Results, errors, EINTR and would-block: one rule per kind of call</h2>
+ * Natives return the kernel's {@code n >= 0} or {@code -errno}; Java turns errors into
+ * {@link io.jmux.ErrnoException} (syscall name, C-spelled arguments, errno symbol),
+ * except where the table says the result is returned.
+ *
+ * <table class="striped">
+ *   <caption>What each kind of call does with EINTR and would-block</caption>
+ *   <thead><tr><th>kind</th><th>calls</th><th>{@code EINTR}</th><th>would-block</th></tr></thead>
+ *   <tbody>
+ *   <tr><td>wait</td><td>{@code select}, {@code poll}, {@code epoll_wait}, {@code epoll_pwait2}</td>
+ *       <td>restarted with the remaining timeout; an Epoll closed meanwhile returns 0</td>
+ *       <td>— (a timeout returns 0)</td></tr>
+ *   <tr><td>transfer</td><td>{@code read}, {@code write}, {@code accept4}, eventfd read/write</td>
+ *       <td>retried</td><td>returned: {@code -EAGAIN} ({@code EventFd.read}: 0)</td></tr>
+ *   <tr><td>connect</td><td>{@code connect}</td><td>returned ({@code -EINTR}): the connection
+ *       goes on, a retry would answer {@code EALREADY}</td>
+ *       <td>returned: {@code -EINPROGRESS}, {@code -EAGAIN}</td></tr>
+ *   <tr><td>close</td><td>{@code close}</td><td>thrown, never retried: Linux frees the number
+ *       even then</td><td>—</td></tr>
+ *   <tr><td>everything else</td><td>{@code epoll_ctl}, {@code fcntl}, {@code socket}, ...</td>
+ *       <td>thrown (they do not block)</td><td>thrown</td></tr>
+ *   </tbody>
+ * </table>
+ *
+ * <h2>What Java checks</h2>
+ * Only what is unsafe for memory (a length past an array, a closed jmux object) or
+ * cannot be represented in the C type (an {@code initval} past {@code unsigned int},
+ * poll events past 16 bits, a negative fd). Every value the kernel gives a meaning to —
+ * unknown flag bits, negative timeouts — goes through, and comes back as the kernel
+ * answers. The audit is in {@code docs/hardening.md}.
+ *
+ * <h2>Threads</h2>
+ * Every blocking call is a native call and pins a virtual thread's carrier while it
+ * blocks. An {@link io.jmux.Epoll} closed during a wait wakes its waiters with the
+ * JDK's own wake-up signal ({@code __SIGRTMAX - 2}); a thread that blocks that signal
+ * returns at its timeout instead.
  *
  * <p>Trace mode: run with {@code -Djmux.trace=true} and every syscall jmux makes is printed
  * to stderr as one strace-like line, e.g.

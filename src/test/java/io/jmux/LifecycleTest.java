@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The owner lifecycle: a close that wakes blocked waiters is invisible to every other
  * holder of the same kernel object, needs no free fd, and closes the fd exactly once.
- * Each test failed with the eventfd wake-up that close used to register in the epoll
- * instance (issue 10, failures 1 and 2).
+ * The first two tests (the other holder waits during the close) and the fd-table-full
+ * and view tests failed with the eventfd wake-up that close used to register in the epoll
+ * instance (issue 10, failures 1 and 2); the racing test guards against regressions.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LifecycleTest {
@@ -23,11 +24,16 @@ class LifecycleTest {
 
     /** Starts a thread blocked in {@code ep.wait(-1)}; the latch opens just before the call. */
     private static ConcurrencyTest.Worker blockedWaiter(Epoll ep, int[] result) throws InterruptedException {
+        return blockedWaiter(ep, result, -1);
+    }
+
+    private static ConcurrencyTest.Worker blockedWaiter(Epoll ep, int[] result, int timeoutMillis)
+            throws InterruptedException {
         CountDownLatch started = new CountDownLatch(1);
         ConcurrencyTest.Worker w = new ConcurrencyTest.Worker("waiter", () -> {
             try (EpollEvents ev = new EpollEvents(4)) {
                 started.countDown();
-                result[0] = ep.wait(ev, -1);
+                result[0] = ep.wait(ev, timeoutMillis);
             }
         });
         started.await();
@@ -42,10 +48,14 @@ class LifecycleTest {
             try (Epoll kept = Epoll.create(); EpollEvents ev = new EpollEvents(4)) {
                 Epoll closed = Epoll.dupOf(kept.fd());
                 int[] result = {-2};
+                int[] keptResult = {-2};
                 ConcurrencyTest.Worker w = blockedWaiter(closed, result);
+                ConcurrencyTest.Worker other = blockedWaiter(kept, keptResult, 200); // waits through the close
                 closed.close();
                 w.join();
+                other.join();
                 assertEquals(0, result[0], "the woken waiter reports nothing");
+                assertEquals(0, keptResult[0], "round " + round + ": the other holder, waiting, saw an event it never registered");
                 assertEquals(0, kept.wait(ev, 0), "round " + round + ": the open holder saw an event it never registered");
             }
         }
@@ -62,10 +72,14 @@ class LifecycleTest {
                 int innerDup = Fd.dup(inner.fd());
                 outer.add(innerDup, Epoll.EPOLLIN);
                 int[] result = {-2};
+                int[] outerResult = {-2};
                 ConcurrencyTest.Worker w = blockedWaiter(inner, result);
+                ConcurrencyTest.Worker other = blockedWaiter(outer, outerResult, 200); // waits through the close
                 inner.close();
                 w.join();
+                other.join();
                 assertEquals(0, result[0]);
+                assertEquals(0, outerResult[0], "round " + round + ": the outer epoll, waiting, saw the inner one readable");
                 assertEquals(0, outer.wait(ev, 0), "round " + round + ": the outer epoll saw the inner one readable");
                 Fd.close(innerDup);
             }

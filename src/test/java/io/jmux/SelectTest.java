@@ -114,8 +114,8 @@ class SelectTest {
             assertThrows(IllegalArgumentException.class, () -> set.set(-1));
             assertThrows(IllegalArgumentException.class,
                     () -> Select.select(1025, set, null, null, 0), "nfds past the set's capacity");
-            assertThrows(IllegalArgumentException.class, () -> Select.select(-1, set, null, null, 0));
-            assertThrows(IllegalArgumentException.class, () -> Select.select(1, set, null, null, -2));
+            assertThrows(ErrnoException.class, () -> Select.select(-1, set, null, null, 0)); // EINVAL
+            assertThrows(ErrnoException.class, () -> Select.select(1, set, null, null, -2)); // EINVAL
         }
     }
 
