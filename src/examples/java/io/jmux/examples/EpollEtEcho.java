@@ -149,6 +149,7 @@ final class EpollEtEcho {
     /** close() also removes the fd from the epoll set (no other fd shares its file). */
     private void close(Conn c, String why) {
         byFd[c.fd] = null;
+        c.out.clear(); // give its share of the budget back
         Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
     }

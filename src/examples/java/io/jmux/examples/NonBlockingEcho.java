@@ -119,6 +119,7 @@ final class NonBlockingEcho {
 
     private static void close(List<Conn> conns, int i, ConnLog log, String why) {
         Conn c = conns.remove(i);
+        c.out.clear(); // give its share of the budget back
         Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why + "; " + c.eagainReads + " reads met EAGAIN");
     }

@@ -121,6 +121,7 @@ final class PollEcho {
         int last = conns.size() - 1;
         conns.set(i, conns.get(last)); // ... and so does its connection
         conns.remove(last);
+        c.out.clear(); // give its share of the budget back
         Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
     }

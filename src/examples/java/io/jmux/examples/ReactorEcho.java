@@ -84,6 +84,7 @@ final class ReactorEcho {
 
         private void close(String why) throws IOException {
             reactor.unregister(fd);
+            out.clear(); // give its share of the budget back
             Net.closeQuietly(fd);
             log.closed(fd, echoed, why);
         }

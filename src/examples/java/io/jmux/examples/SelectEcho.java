@@ -149,6 +149,7 @@ final class SelectEcho {
         readMaster.clear(c.fd);
         writeMaster.clear(c.fd);
         byFd[c.fd] = null;
+        c.out.clear(); // give its share of the budget back
         Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
         while (maxFd > 0 && byFd[maxFd] == null && !readMaster.isSet(maxFd)) {
