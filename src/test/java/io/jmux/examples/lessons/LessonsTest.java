@@ -170,14 +170,35 @@ class LessonsTest {
         String one = " 1".repeat(ThunderingHerd.CONNECTIONS).strip();
         has(out, "EPOLLIN\\|EPOLLET: +wake-ups per connection: " + all + " ");
         has(out, "EPOLLIN\\|EPOLLET\\|EPOLLEXCLUSIVE: +wake-ups per connection: " + one + " ");
-        Matcher herd = find(out, "EPOLLIN: +epoll_wait returned \\d+ times, (\\d+) accepts, \\d+ met EAGAIN;"
+        Matcher herd = find(out, "EPOLLIN: +epoll_wait returned \\d+ times, (\\d+) accepts, (\\d+) met EAGAIN;"
                 + " kernel: (\\d+) context switches");
         Matcher exclusive = find(out, "EPOLLIN\\|EPOLLEXCLUSIVE: +epoll_wait returned \\d+ times, (\\d+) accepts,"
-                + " \\d+ met EAGAIN; kernel: (\\d+) context switches");
+                + " (\\d+) met EAGAIN; kernel: (\\d+) context switches");
         assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(herd.group(1)));
         assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(exclusive.group(1)));
-        assertTrue(Long.parseLong(herd.group(2)) > Long.parseLong(exclusive.group(2)),
+        assertTrue(Long.parseLong(herd.group(3)) > Long.parseLong(exclusive.group(3)),
                 "the kernel woke more threads without EPOLLEXCLUSIVE:\n" + out);
+        int eagainHerd = Integer.parseInt(herd.group(2));
+        int eagainExclusive = Integer.parseInt(exclusive.group(2));
+        assertTrue(out.contains(ThunderingHerd.part2Verdict(eagainHerd, eagainExclusive)),
+                "the verdict follows the counts printed above it:\n" + out);
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s+", " ");
+    }
+
+    /** The verdict names what the EAGAIN counts show, whichever way a run went. */
+    @Test
+    void thunderingHerdVerdictFollowsTheEagainCounts() {
+        String none = oneLine(ThunderingHerd.part2Verdict(0, 0));
+        assertTrue(none.contains("saw no herd"), none);
+        String some = oneLine(ThunderingHerd.part2Verdict(1, 0));
+        assertTrue(some.contains("saw some of the herd: 1 accept met EAGAIN without EPOLLEXCLUSIVE, 0 with"),
+                some);
+        assertTrue(!some.contains("no herd"), some);
+        String three = oneLine(ThunderingHerd.part2Verdict(3, 1));
+        assertTrue(three.contains("3 accepts met EAGAIN without EPOLLEXCLUSIVE, 1 with"), three);
     }
 
     @Test
