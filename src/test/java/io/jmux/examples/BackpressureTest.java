@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BackpressureTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     static final String HEAP = "-Xmx64m";
     static final int HOGS = 100;
     static final int PUSH_MIB = 8;
@@ -47,7 +44,7 @@ class BackpressureTest {
         List<String> args = new ArrayList<>(List.of("echo", "--quiet", "--model"));
         args.addAll(List.of(model.split(" ")));
         try (Jvm server = Jvm.start(List.of(HEAP), Main.class.getName(), args.toArray(new String[0]))) {
-            int port = port(server);
+            int port = server.listeningPort();
             List<SocketChannel> hogs = new ArrayList<>();
             try {
                 long pushed = pushWithoutReading(new InetSocketAddress("127.0.0.1", port), hogs, server);
@@ -65,13 +62,6 @@ class BackpressureTest {
             assertFalse(server.stderr().contains("OutOfMemoryError"), server.stderr());
             assertTrue(server.isAlive(), "server died:\n" + server.stderr());
         }
-    }
-
-    private static int port(Jvm server) throws InterruptedException {
-        String line = server.nextLine(30);
-        Matcher m = LISTENING.matcher(line);
-        assertTrue(m.matches(), "first stdout line: " + line);
-        return Integer.parseInt(m.group(1));
     }
 
     /**
@@ -116,7 +106,7 @@ class BackpressureTest {
             if (progress) {
                 lastProgress = System.nanoTime();
             } else {
-                sleepQuietly(10);
+                Net.sleep(10);
             }
         }
         return total;
@@ -133,13 +123,5 @@ class BackpressureTest {
         o.timeoutSeconds = 30;
         ByteArrayOutputStream human = new ByteArrayOutputStream();
         return Client.run(o, new PrintStream(human, true, StandardCharsets.UTF_8));
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

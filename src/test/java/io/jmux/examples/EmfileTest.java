@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EmfileTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     /** Low enough to reach with a few dozen clients, above what a JVM opens on its own (~15-25). */
     static final int FD_LIMIT = 64;
     static final int QUEUED = 10;
@@ -42,7 +39,7 @@ class EmfileTest {
         List<Peer> served = new ArrayList<>();
         List<Peer> waiting = new ArrayList<>();
         try (Jvm server = startUnderFdLimit(model)) {
-            InetSocketAddress at = new InetSocketAddress("127.0.0.1", port(server));
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", server.listeningPort());
             try {
                 fillFdTable(server, at, served, waiting);
                 for (Peer p : served) {
@@ -72,13 +69,6 @@ class EmfileTest {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$@\"", "bash"));
         cmd.addAll(Jvm.javaCommand(List.of(), Main.class.getName(), args.toArray(new String[0])));
         return Jvm.startCommand(cmd, Map.of());
-    }
-
-    private static int port(Jvm server) throws InterruptedException {
-        String line = server.nextLine(30);
-        Matcher m = LISTENING.matcher(line);
-        assertTrue(m.matches(), "first stdout line: " + line);
-        return Integer.parseInt(m.group(1));
     }
 
     /**
