@@ -64,11 +64,6 @@ final class OutputQueue {
         return paused || (size > 0 && QUEUED.get() >= BUDGET);
     }
 
-    /** Bytes queued by all connections together. */
-    static long queuedTotal() {
-        return QUEUED.get();
-    }
-
     /** Queues a copy of {@code b[off .. off+len)}. */
     void add(byte[] b, int off, int len) {
         if (len > 0) {

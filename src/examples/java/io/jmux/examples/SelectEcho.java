@@ -95,6 +95,7 @@ final class SelectEcho {
         if (acceptor.backingOff()) {
             readMaster.clear(acceptor.fd());
         } else {
+            watch(acceptor.fd()); // close() may have lowered maxFd below it while its bit was clear
             readMaster.set(acceptor.fd());
         }
     }
