@@ -84,10 +84,12 @@ class EmfileTest {
             Peer p = Peer.connect(at, served.size());
             if (p.echoWithin(1000)) {
                 served.add(p);
-            } else {
-                assertTrue(server.stderr().contains("EMFILE"), "no echo, and no EMFILE logged:\n"
-                        + server.stderr());
+            } else if (server.stderr().contains("EMFILE")) {
                 waiting.add(p);
+            } else if (p.echoWithin(20_000)) {
+                served.add(p); // a busy machine: accepted, only late
+            } else {
+                throw new AssertionError("no echo in 21 s, and no EMFILE logged:\n" + server.stderr());
             }
         }
         for (int i = 1; i <= QUEUED; i++) {
