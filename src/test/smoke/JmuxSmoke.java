@@ -1,4 +1,5 @@
 import io.jmux.Epoll;
+import io.jmux.Errno;
 import io.jmux.EpollEvents;
 import io.jmux.ErrnoException;
 import io.jmux.EventFd;
@@ -7,11 +8,13 @@ import io.jmux.FdSet;
 import io.jmux.Poll;
 import io.jmux.PollFds;
 import io.jmux.Select;
+import io.jmux.Sockets;
 
 /**
  * A smoke test of a jmux jar on a foreign architecture (src/test/sh/aarch64-smoke runs it in
  * an aarch64 JVM under qemu-user): loads libjmux.so from the jar as a user would, then one
- * eventfd through epoll, poll and select. It uses only the public API, so renaming natives
+ * eventfd through epoll, poll and select, then would-block and a round trip on a pipe and a
+ * socketpair, edge-triggered. It uses only the public API, so renaming natives
  * does not touch it. Exit status 0 and a last line "jmux smoke: ok ..." mean it passed.
  */
 public final class JmuxSmoke {
@@ -68,8 +71,29 @@ public final class JmuxSmoke {
         }
         Fd.close(efd);
         Fd.close(efd2);
+
+        // Would-block is a return value (-EAGAIN), and bytes cross a pipe and a socketpair.
+        byte[] buf = new byte[16];
+        int[] pipe = Fd.pipe2(Fd.O_NONBLOCK);
+        int[] pair = Sockets.socketpair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK, 0);
+        try (Epoll ep = Epoll.create(); EpollEvents ev = new EpollEvents(4)) {
+            check(Fd.read(pipe[0], buf, 0, buf.length) == -Errno.EAGAIN, "empty pipe read did not return -EAGAIN");
+            ep.add(pair[1], Epoll.EPOLLIN | Epoll.EPOLLET);
+            check(Fd.write(pipe[1], new byte[] {1, 2, 3}, 0, 3) == 3, "pipe write");
+            check(Fd.read(pipe[0], buf, 0, buf.length) == 3 && buf[2] == 3, "pipe read");
+            check(Fd.write(pair[0], new byte[] {4, 5}, 0, 2) == 2, "socketpair write");
+            check(ep.wait(ev, 1000) == 1 && ev.fd(0) == pair[1], "edge-triggered epoll missed the socket");
+            check(Fd.read(pair[1], buf, 0, buf.length) == 2 && buf[1] == 5, "socketpair read");
+            check(Fd.read(pair[1], buf, 0, buf.length) == -Errno.EAGAIN, "drained socket did not return -EAGAIN");
+            check(ep.wait(ev, 0) == 0, "edge-triggered epoll reported a drained socket again");
+        } finally {
+            for (int fd : new int[] {pipe[0], pipe[1], pair[0], pair[1]}) {
+                Fd.close(fd);
+            }
+        }
         System.out.println("jmux smoke: ok on " + arch + " (" + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.version") + "): epoll, poll, select on an eventfd");
+                + System.getProperty("java.version") + "): epoll, poll, select on an eventfd;"
+                + " EAGAIN and data on a pipe and a socketpair, edge-triggered");
     }
 
     private static void check(boolean ok, String what) {
