@@ -32,6 +32,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -268,6 +269,27 @@ static long long op_epoll_wait_oneshot(struct state *st) {
     return sum;
 }
 
+/* The bare syscall cost, measured at the start of every run so a reader can tell which kind
+ * of VM produced the figures (syscall entry and exit differ ~13x between VM kinds):
+ * getppid(2) does no work in the kernel, and an epoll_wait(2) with timeout 0 on an empty
+ * epoll instance is the cheapest wait there is. */
+static long long op_getppid(struct state *st) {
+    (void) st;
+    return (long long) syscall(SYS_getppid); /* not the libc wrapper: glibc may cache */
+}
+
+static long long op_epoll_wait_empty(struct state *st) {
+    struct epoll_event ev;
+    int r = epoll_wait(st->epfd, &ev, 1, 0);
+    if (r != 0) {
+        if (r < 0) {
+            die("epoll_wait");
+        }
+        fail("epoll_wait_empty", r, 0, st);
+    }
+    return r;
+}
+
 static long long op_epoll_ctl_add_del(struct state *st) {
     struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t) st->extra_fd };
     if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->extra_fd, &ev) < 0) {
@@ -306,7 +328,7 @@ static long long op_pollfd_rebuild(struct state *st) {
 
 /* ---- the scenario table ---- */
 
-enum setup_kind { NONE, SELECT, POLL, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT };
+enum setup_kind { NONE, SELECT, POLL, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY };
 
 struct scenario {
     const char *name;
@@ -327,6 +349,10 @@ static const struct scenario scenarios[] = {
     { "epoll_ctl_mod", op_epoll_ctl_mod, EPOLL_LT, 1, 0 },
     { "fd_set_rebuild", op_fd_set_rebuild, SELECT, 1, 0 },
     { "pollfd_rebuild", op_pollfd_rebuild, POLL, 1, 0 },
+    { "getppid", op_getppid, NONE, 0, 0 },
+    { "epoll_wait_empty", op_epoll_wait_empty, EPOLL_EMPTY, 0, 0 },
+    /* io_uring: the twins of the IoUring scenarios (empty CQ check, multishot POLL_ADD
+     * waits, POLL_ADD + POLL_REMOVE) go here, next to their epoll counterparts. */
 };
 
 static const struct scenario *find_scenario(const char *name) {
@@ -346,6 +372,7 @@ static void setup(struct state *st, enum setup_kind kind) {
     case EPOLL_LT: setup_epoll(st, 0); break;
     case EPOLL_ET: setup_epoll(st, EPOLLET); break;
     case EPOLL_ONESHOT: setup_epoll(st, EPOLLONESHOT); break;
+    case EPOLL_EMPTY: setup_epoll(st, 0); break; /* n = 0: nothing registered */
     case NONE: break;
     }
 }
