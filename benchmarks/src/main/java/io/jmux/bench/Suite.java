@@ -35,8 +35,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * system property {@code jmux.ctwin} names another path).
  */
 public final class Suite {
+    // The scenario lists (JMH method names, also the C twin's): io_uring's wait and
+    // registration scenarios are added to these, and its binding to runJmh's pattern.
     private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
     private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
+    /** jmux-only companions measured in the same JMH group: poll's old revents(i) scan. */
+    private static final String JMUX_EXTRAS = "poll_indexed";
 
     /** Which scenarios, over which parameters, for how long. */
     static final class Profile {
@@ -120,7 +124,10 @@ public final class Suite {
 
     private void run() throws Exception {
         long start = System.nanoTime();
+        System.out.println("== results: " + out.toAbsolutePath().normalize()
+                + " (JMH's and the C twin's iteration logs: jmh-*.log, ctwin.log)");
         describeMachine();
+        step("bare syscall cost (C twin)", this::measureBareSyscall);
         // C twin before and after JMH: the report pools both, so a machine that got busier
         // or quieter during the run widens C's error bar instead of skewing every ratio.
         step("C twin (before JMH)", () -> runCTwin("ctwin-before.json", 1));
@@ -135,13 +142,9 @@ public final class Suite {
         Files.writeString(out.resolve("machine.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(machine));
         Report.Output report = Report.write(out);
-        System.out.println();
-        System.out.println(Files.readString(report.markdown()));
-        System.out.println("Report: " + report.markdown());
-        for (Path chart : report.charts()) {
-            System.out.println("Chart:  " + chart);
-        }
-        System.out.printf("Suite '%s' took %d s%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L);
+        System.out.printf("Suite '%s' took %d s%n%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L);
+        // The paths, then the targets table: the last thing on the terminal.
+        report.print();
     }
 
     private interface Step {
@@ -163,11 +166,7 @@ public final class Suite {
      * fd lookups cost more in a multi-threaded process), 0 to show what that costs.
      */
     private void runCTwin(String file, int idleThreads) throws IOException, InterruptedException {
-        Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
-        if (!Files.isExecutable(ctwin)) {
-            throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
-                    + ": build it with `mvn -f benchmarks/pom.xml package`");
-        }
+        Path ctwin = ctwin();
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
                 : "noop," + profile.waits.replace('|', ',')
@@ -180,17 +179,64 @@ public final class Suite {
                 "--time-ms", String.valueOf(profile.iterationMillis),
                 "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd);
+        runLogged(cmd);
+    }
+
+    private static Path ctwin() {
+        Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
+        if (!Files.isExecutable(ctwin)) {
+            throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
+                    + ": build it with `mvn -f benchmarks/pom.xml package`");
         }
+        return ctwin;
+    }
+
+    /** Runs a C twin command with its per-scenario lines appended to ctwin.log. */
+    private void runLogged(List<String> cmd) throws IOException, InterruptedException {
+        Path log = out.resolve("ctwin.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd
+                    + "; see " + log.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * A bare syscall's cost on this machine, before anything else runs: getppid(2) and an
+     * empty epoll_wait(0), timed by the C twin (3 iterations of 200 ms, one idle thread
+     * as always). Syscall entry and exit differ ~13× between kinds of VM, and that decides
+     * how much of jmux's fixed cost a ratio to C exposes; the report names it beside the CPU.
+     */
+    private void measureBareSyscall() throws IOException, InterruptedException {
+        Path file = out.resolve("syscall-cost.json");
+        runLogged(List.of(ctwin().toString(), "--scenarios", "getppid,epoll_wait_empty", "--n", "1",
+                "--ready", "0", "--warmup", "1", "--iterations", "3", "--time-ms", "200",
+                "--idle-threads", "1", "--out", file.toString()));
+        Map<String, Double> ns = new LinkedHashMap<>();
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file))
+                .getAsJsonObject();
+        for (com.google.gson.JsonElement e : root.getAsJsonArray("results")) {
+            com.google.gson.JsonObject r = e.getAsJsonObject();
+            double sum = 0;
+            int count = 0;
+            for (com.google.gson.JsonElement v : r.getAsJsonArray("nsPerOp")) {
+                sum += v.getAsDouble();
+                count++;
+            }
+            ns.put(r.get("scenario").getAsString(), sum / count);
+        }
+        machine.put("bareSyscallNs", ns);
+        System.out.printf("   getppid() %.1f ns, empty epoll_wait(0) %.1f ns per call%n",
+                ns.getOrDefault("getppid", Double.NaN), ns.getOrDefault("epoll_wait_empty", Double.NaN));
     }
 
     // ---- JMH ----
 
     private void runJmh() throws RunnerException {
         String bindings = "(Jmux|Netty|Jna" + (ffmAvailable() ? "|Ffm" : "") + ")";
-        jmh("wait", "io\\.jmux\\.bench\\." + bindings + "Wait\\.(" + profile.waits + ")$", profile.n, profile.ready);
+        jmh("wait", "io\\.jmux\\.bench\\.(" + bindings + "Wait\\.(" + profile.waits + ")|JmuxWait\\.("
+                + JMUX_EXTRAS + "))$", profile.n, profile.ready);
         if (profile.registrations != null) {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
@@ -206,7 +252,9 @@ public final class Suite {
     }
 
     private void jmh(String group, String include, List<String> n, List<String> ready) throws RunnerException {
-        System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready);
+        Path log = out.resolve("jmh-" + group + ".log");
+        System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready
+                + "; iterations in " + log.toAbsolutePath().normalize());
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(include)
                 .param("n", n.toArray(new String[0]))
@@ -218,6 +266,9 @@ public final class Suite {
                 .forks(1)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
+                // JMH's iteration lines go to a file: the terminal keeps one line per step
+                // and ends with the summary table.
+                .output(log.toString())
                 .resultFormat(ResultFormatType.JSON)
                 .result(out.resolve("jmh-" + group + ".json").toString());
         new Runner(opts.build()).run();
@@ -279,7 +330,8 @@ public final class Suite {
         machine.put("forks", 1);
         machine.put("openFileLimit", openFileLimit());
         machine.put("jmuxTrace", getClass().getClassLoader().getResource("io/jmux/Trace.class") != null);
-        System.out.println("Machine: " + machine);
+        System.out.println("Machine: " + machine.get("cpu") + ", " + machine.get("cpus") + " CPUs, "
+                + machine.get("kernel") + ", " + machine.get("jdk") + ", load " + machine.get("loadAverageAtStart"));
     }
 
     private static String cpuModel() {
