@@ -192,16 +192,23 @@ final class Charts {
     }
 
     static String context(Results results) {
+        return context(results.machine());
+    }
+
+    /** The context line of a machine description (machine.json's shape). */
+    static String context(com.google.gson.JsonObject machine) {
+        java.util.function.BiFunction<String, String, String> str =
+                (k, fallback) -> machine.has(k) ? machine.get(k).getAsString() : fallback;
         StringBuilder s = new StringBuilder();
-        s.append(results.str("cpu", "CPU ?")).append(" (").append(results.str("cpus", "?")).append(" CPUs)");
-        s.append(" · ").append(results.str("kernel", "kernel ?"));
-        s.append(" · ").append(results.str("jdk", "JDK ?"));
-        s.append(" · profile ").append(results.str("profile", "?"));
-        String syscall = results.bareSyscall();
+        s.append(str.apply("cpu", "CPU ?")).append(" (").append(str.apply("cpus", "?")).append(" CPUs)");
+        s.append(" · ").append(str.apply("kernel", "kernel ?"));
+        s.append(" · ").append(str.apply("jdk", "JDK ?"));
+        s.append(" · profile ").append(str.apply("profile", "?"));
+        String syscall = Results.bareSyscall(machine);
         if (syscall != null) {
             s.append(" · ").append(syscall);
         }
-        s.append(" · ").append(results.str("date", "?").replace('T', ' ').replaceAll("\\.\\d+$", ""));
+        s.append(" · ").append(str.apply("date", "?").replace('T', ' ').replaceAll("\\.\\d+$", ""));
         return s.toString();
     }
 

@@ -46,10 +46,12 @@ final class ReportMarkdown {
     /** The whole report, in its order; the charts are drawn on the way. */
     String render() throws IOException {
         header();
-        int from = md.length();
-        targets();
-        summary = "Run: " + Charts.context(results) + "\n\n" + md.substring(from);
-        ratioPanels();
+        if (!results.figures().isEmpty()) {
+            int from = md.length();
+            targets();
+            summary = "Run: " + Charts.context(results) + "\n\n" + md.substring(from);
+            ratioPanels();
+        }
         floor();
         pollScan();
         for (String scenario : SCENARIOS.keySet()) {
@@ -58,6 +60,7 @@ final class ReportMarkdown {
             }
         }
         trace();
+        echoBound();
         echo();
         files();
         return md.toString();
@@ -76,11 +79,13 @@ final class ReportMarkdown {
         row("JDK", results.str("jdk", "?"));
         row("Load average (1, 5, 15 min) at start / end",
                 results.str("loadAverageAtStart", "?") + " / " + results.str("loadAverageAtEnd", "?"));
-        row("JMH settings", results.str("warmupIterations", "?") + " warm-up + " + results.str("iterations", "?")
-                + " measured iterations of " + results.str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
-        row("C twin settings", "1 warm-up + " + results.str("iterations", "?") + " measured iterations of "
-                + results.str("iterationMillis", "?") + " ms, run before and after JMH");
-        row("FFM", results.str("ffm", "not recorded"));
+        if (!results.figures().isEmpty()) {
+            row("JMH settings", results.str("warmupIterations", "?") + " warm-up + " + results.str("iterations", "?")
+                    + " measured iterations of " + results.str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
+            row("C twin settings", "1 warm-up + " + results.str("iterations", "?") + " measured iterations of "
+                    + results.str("iterationMillis", "?") + " ms, run before and after JMH");
+            row("FFM", results.str("ffm", "not recorded"));
+        }
         md.append('\n');
         if (results.machine().has("notes")) {
             for (JsonElement note : results.machine().getAsJsonArray("notes")) {
@@ -284,12 +289,25 @@ final class ReportMarkdown {
 
     // ---- echo throughput (written by EchoSuite) ----
 
+    private void echoBound() throws IOException {
+        Path file = dir.resolve("echo-bound.json");
+        if (!Files.exists(file)) {
+            return;
+        }
+        String table = EchoReport.renderBound(JsonParser.parseString(Files.readString(file)).getAsJsonObject(),
+                results.machine(), md, dir, charts.made());
+        if (results.figures().isEmpty()) {
+            summary = "Run: " + Charts.context(results) + "\n\n" + table; // an echo-only run: its table is the summary
+        }
+    }
+
     private void echo() throws IOException {
         Path file = dir.resolve("echo.json");
         if (!Files.exists(file)) {
             return;
         }
-        EchoReport.render(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), md, dir, charts.made());
+        EchoReport.render(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), results.machine(), md, dir,
+                charts.made());
     }
 
     private void files() throws IOException {

@@ -68,6 +68,11 @@ final class Results {
      * bareSyscallNs}, from the C twin), as one phrase, or null if the run has none.
      */
     String bareSyscall() {
+        return bareSyscall(machine);
+    }
+
+    /** The bare syscall phrase of a machine description (machine.json's shape), or null. */
+    static String bareSyscall(JsonObject machine) {
         if (!machine.has("bareSyscallNs")) {
             return null;
         }

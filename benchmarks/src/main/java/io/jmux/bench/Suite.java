@@ -142,9 +142,19 @@ public final class Suite {
         Files.writeString(out.resolve("machine.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(machine));
         Report.Output report = Report.write(out);
-        System.out.printf("Suite '%s' took %d s%n%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L);
+        System.out.printf("Suite '%s' took %d s%s%n%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L,
+                sinceScriptStart());
         // The paths, then the targets table: the last thing on the terminal.
         report.print();
+    }
+
+    /** ", N s since the run script started (build included)" when the script exported JMUX_BENCH_START. */
+    static String sinceScriptStart() {
+        String t = System.getenv("JMUX_BENCH_START");
+        if (t == null || !t.matches("\\d+")) {
+            return "";
+        }
+        return ", " + (System.currentTimeMillis() / 1000 - Long.parseLong(t)) + " s since the script started (build included)";
     }
 
     private interface Step {
@@ -179,10 +189,11 @@ public final class Suite {
                 "--time-ms", String.valueOf(profile.iterationMillis),
                 "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
-        runLogged(cmd);
+        runLogged(cmd, out.resolve("ctwin.log"));
     }
 
-    private static Path ctwin() {
+    /** The C twin: target/c/jmux-ctwin, or the path in the system property jmux.ctwin. */
+    public static Path ctwin() {
         Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
         if (!Files.isExecutable(ctwin)) {
             throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
@@ -191,9 +202,8 @@ public final class Suite {
         return ctwin;
     }
 
-    /** Runs a C twin command with its per-scenario lines appended to ctwin.log. */
-    private void runLogged(List<String> cmd) throws IOException, InterruptedException {
-        Path log = out.resolve("ctwin.log");
+    /** Runs a C twin command with its per-scenario lines appended to log. */
+    private static void runLogged(List<String> cmd, Path log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         if (p.waitFor() != 0) {
@@ -209,10 +219,18 @@ public final class Suite {
      * how much of jmux's fixed cost a ratio to C exposes; the report names it beside the CPU.
      */
     private void measureBareSyscall() throws IOException, InterruptedException {
-        Path file = out.resolve("syscall-cost.json");
+        Map<String, Double> ns = bareSyscall(out);
+        machine.put("bareSyscallNs", ns);
+        System.out.printf("   getppid() %.1f ns, empty epoll_wait(0) %.1f ns per call%n",
+                ns.getOrDefault("getppid", Double.NaN), ns.getOrDefault("epoll_wait_empty", Double.NaN));
+    }
+
+    /** Measures the bare syscall cost into dir/syscall-cost.json (log: dir/ctwin.log); ns per call by name. */
+    public static Map<String, Double> bareSyscall(Path dir) throws IOException, InterruptedException {
+        Path file = dir.resolve("syscall-cost.json");
         runLogged(List.of(ctwin().toString(), "--scenarios", "getppid,epoll_wait_empty", "--n", "1",
                 "--ready", "0", "--warmup", "1", "--iterations", "3", "--time-ms", "200",
-                "--idle-threads", "1", "--out", file.toString()));
+                "--idle-threads", "1", "--out", file.toString()), dir.resolve("ctwin.log"));
         Map<String, Double> ns = new LinkedHashMap<>();
         com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file))
                 .getAsJsonObject();
@@ -226,9 +244,7 @@ public final class Suite {
             }
             ns.put(r.get("scenario").getAsString(), sum / count);
         }
-        machine.put("bareSyscallNs", ns);
-        System.out.printf("   getppid() %.1f ns, empty epoll_wait(0) %.1f ns per call%n",
-                ns.getOrDefault("getppid", Double.NaN), ns.getOrDefault("epoll_wait_empty", Double.NaN));
+        return ns;
     }
 
     // ---- JMH ----
@@ -334,7 +350,8 @@ public final class Suite {
                 + machine.get("kernel") + ", " + machine.get("jdk") + ", load " + machine.get("loadAverageAtStart"));
     }
 
-    private static String cpuModel() {
+    /** The CPU model as /proc/cpuinfo names it. */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("model name")) {
@@ -347,7 +364,8 @@ public final class Suite {
         return "unknown";
     }
 
-    private static String loadAverage() {
+    /** /proc/loadavg. */
+    public static String loadAverage() {
         try {
             return Files.readString(Paths.get("/proc/loadavg")).trim();
         } catch (IOException e) {
