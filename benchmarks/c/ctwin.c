@@ -215,6 +215,20 @@ static long long op_poll(struct state *st) {
     return sum;
 }
 
+/* poll's revents scan alone: the entries hold what one poll returned in setup. */
+static long long op_poll_scan(struct state *st) {
+    long long sum = 0;
+    int count = 0;
+    for (int i = 0; i < st->n; i++) {
+        if (st->pfds[i].revents & POLLIN) {
+            sum += st->pfds[i].fd;
+            count++;
+        }
+    }
+    check("poll_scan", st, count, sum);
+    return sum;
+}
+
 static long long sum_events(const struct state *st, int count) {
     long long sum = 0;
     for (int i = 0; i < count; i++) {
@@ -328,7 +342,7 @@ static long long op_pollfd_rebuild(struct state *st) {
 
 /* ---- the scenario table ---- */
 
-enum setup_kind { NONE, SELECT, POLL, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY };
+enum setup_kind { NONE, SELECT, POLL, POLL_FILLED, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY };
 
 struct scenario {
     const char *name;
@@ -342,6 +356,7 @@ static const struct scenario scenarios[] = {
     { "noop", op_noop, NONE, 0, 0 },
     { "select", op_select, SELECT, 1, 1 },
     { "poll", op_poll, POLL, 1, 1 },
+    { "poll_scan", op_poll_scan, POLL_FILLED, 1, 1 },
     { "epoll_wait", op_epoll_wait, EPOLL_LT, 1, 1 },
     { "epoll_wait_et", op_epoll_wait_et, EPOLL_ET, 1, 1 },
     { "epoll_wait_oneshot", op_epoll_wait_oneshot, EPOLL_ONESHOT, 1, 1 },
@@ -369,6 +384,12 @@ static void setup(struct state *st, enum setup_kind kind) {
     switch (kind) {
     case SELECT: setup_select(st); break;
     case POLL: setup_poll(st); break;
+    case POLL_FILLED:
+        setup_poll(st);
+        if (poll(st->pfds, (nfds_t) st->n, 0) < 0) {
+            die("poll");
+        }
+        break;
     case EPOLL_LT: setup_epoll(st, 0); break;
     case EPOLL_ET: setup_epoll(st, EPOLLET); break;
     case EPOLL_ONESHOT: setup_epoll(st, EPOLLONESHOT); break;

@@ -40,7 +40,7 @@ public final class Suite {
     private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
     private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
     /** jmux-only companions measured in the same JMH group: poll's old revents(i) scan. */
-    private static final String JMUX_EXTRAS = "poll_indexed";
+    private static final String JMUX_EXTRAS = "poll_indexed|poll_scan|poll_scan_indexed";
 
     /** Which scenarios, over which parameters, for how long. */
     static final class Profile {
@@ -179,7 +179,7 @@ public final class Suite {
         Path ctwin = ctwin();
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
-                : "noop," + profile.waits.replace('|', ',')
+                : "noop,poll_scan," + profile.waits.replace('|', ',')
                         + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','));
         List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
                 "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
