@@ -72,7 +72,7 @@ final class ReportMarkdown {
         row("Date", results.str("date", "?"));
         row("CPU", results.str("cpu", "?") + " (" + results.str("cpus", "?") + " CPUs seen by the JVM)");
         String syscall = results.bareSyscall();
-        row("Bare syscall (C twin, at start)", syscall == null ? "not measured" : syscall
+        row("Bare syscall (C twin, at start, fastest of 10 × 50 ms)", syscall == null ? "not measured" : syscall
                 + " — the kind of VM: syscall entry and exit cost ~13× more on some VMs than on others,"
                 + " and cheap syscalls leave jmux's fixed costs exposed");
         row("Kernel", results.str("kernel", "?"));

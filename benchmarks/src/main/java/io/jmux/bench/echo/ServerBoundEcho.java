@@ -195,7 +195,7 @@ public final class ServerBoundEcho {
         echo.put("rounds", rounds);
         echo.put("notes", notes);
         echo.put("runs", runs);
-        Files.writeString(out.resolve("echo-bound.json"), new GsonBuilder().setPrettyPrinting().create().toJson(echo));
+        Files.writeString(out.resolve("echo-bound.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(echo));
         Report.Output report = Report.write(out);
         System.out.printf("echo at the server's limit took %d s%n%n", (System.nanoTime() - start) / 1_000_000_000L);
         report.print();
@@ -257,9 +257,9 @@ public final class ServerBoundEcho {
                             + "-strace.txt"), log));
                 }
                 runs.add(run);
-                System.out.printf(Locale.ROOT, "echo: round %d, %s depth %d: %.0f msgs/s, p50 %.1f µs, p99 %.1f µs,"
-                                + " %.2f syscalls/msg, %.0f context switches/s (%s)%n", round, server, depth,
-                        (Double) run.get("msgsPerSec"), (Double) run.get("p50us"), (Double) run.get("p99us"),
+                System.out.printf(Locale.ROOT, "echo: round %d, %s depth %d: %.0f msgs/s (median 10 ms window %.0f),"
+                                + " p50 %.1f µs, p99 %.1f µs, %.2f syscalls/msg, %.0f context switches/s (%s)%n",
+                        round, server, depth, (Double) run.get("msgsPerSec"), (Double) run.get("windowMedianMsgsPerSec"), (Double) run.get("p50us"), (Double) run.get("p99us"),
                         (Double) run.getOrDefault("syscallsPerMsg", Double.NaN),
                         (Double) run.get("ctxSwitchesPerSec"), run.getOrDefault("straceTop", "-"));
             }
@@ -378,6 +378,7 @@ public final class ServerBoundEcho {
         m.put("messages", Long.parseLong(r.get("messages")));
         m.put("seconds", Double.parseDouble(r.get("seconds")));
         m.put("msgsPerSec", Double.parseDouble(r.get("msgs_per_sec")));
+        m.put("windowMedianMsgsPerSec", Double.parseDouble(r.getOrDefault("window_median_msgs_per_sec", "NaN")));
         m.put("p50us", Double.parseDouble(r.get("p50_us")));
         m.put("p99us", Double.parseDouble(r.get("p99_us")));
         m.put("errors", Long.parseLong(r.get("errors")));

@@ -33,6 +33,7 @@ class ServerBoundEchoTest {
             assertEquals("0", r.get("errors"));
             assertTrue(Long.parseLong(r.get("messages")) > 0, line);
             assertTrue(Long.parseLong(r.get("all_messages")) >= Long.parseLong(r.get("messages")), line);
+            assertTrue(Double.parseDouble(r.get("window_median_msgs_per_sec")) > 0, line);
             double p50 = Double.parseDouble(r.get("p50_us"));
             assertTrue(p50 > 0 && p50 <= Double.parseDouble(r.get("p99_us")), line);
         } finally {
