@@ -257,9 +257,10 @@ public final class ServerBoundEcho {
                             + "-strace.txt"), log));
                 }
                 runs.add(run);
-                System.out.printf(Locale.ROOT, "echo: round %d, %s depth %d: %.0f msgs/s (median 10 ms window %.0f),"
+                System.out.printf(Locale.ROOT, "echo: round %d, %s depth %d: %.0f msgs/s (10 ms windows: median %.0f, p90 %.0f),"
                                 + " p50 %.1f µs, p99 %.1f µs, %.2f syscalls/msg, %.0f context switches/s (%s)%n",
-                        round, server, depth, (Double) run.get("msgsPerSec"), (Double) run.get("windowMedianMsgsPerSec"), (Double) run.get("p50us"), (Double) run.get("p99us"),
+                        round, server, depth, (Double) run.get("msgsPerSec"), (Double) run.get("windowMedianMsgsPerSec"),
+                        (Double) run.get("windowP90MsgsPerSec"), (Double) run.get("p50us"), (Double) run.get("p99us"),
                         (Double) run.getOrDefault("syscallsPerMsg", Double.NaN),
                         (Double) run.get("ctxSwitchesPerSec"), run.getOrDefault("straceTop", "-"));
             }
@@ -379,6 +380,7 @@ public final class ServerBoundEcho {
         m.put("seconds", Double.parseDouble(r.get("seconds")));
         m.put("msgsPerSec", Double.parseDouble(r.get("msgs_per_sec")));
         m.put("windowMedianMsgsPerSec", Double.parseDouble(r.getOrDefault("window_median_msgs_per_sec", "NaN")));
+        m.put("windowP90MsgsPerSec", Double.parseDouble(r.getOrDefault("window_p90_msgs_per_sec", "NaN")));
         m.put("p50us", Double.parseDouble(r.get("p50_us")));
         m.put("p99us", Double.parseDouble(r.get("p99_us")));
         m.put("errors", Long.parseLong(r.get("errors")));

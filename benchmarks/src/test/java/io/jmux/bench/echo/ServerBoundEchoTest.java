@@ -34,6 +34,8 @@ class ServerBoundEchoTest {
             assertTrue(Long.parseLong(r.get("messages")) > 0, line);
             assertTrue(Long.parseLong(r.get("all_messages")) >= Long.parseLong(r.get("messages")), line);
             assertTrue(Double.parseDouble(r.get("window_median_msgs_per_sec")) > 0, line);
+            assertTrue(Double.parseDouble(r.get("window_p90_msgs_per_sec"))
+                    >= Double.parseDouble(r.get("window_median_msgs_per_sec")), line);
             double p50 = Double.parseDouble(r.get("p50_us"));
             assertTrue(p50 > 0 && p50 <= Double.parseDouble(r.get("p99_us")), line);
         } finally {
