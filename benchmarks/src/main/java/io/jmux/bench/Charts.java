@@ -106,6 +106,19 @@ final class Charts {
             if (!any) {
                 continue;
             }
+            // The axis follows the ratios, not their error bars: on a noisy machine one
+            // wide bar would squeeze every line into a sliver around 1. Bars beyond it are cut.
+            double lo = 1;
+            double hi = 1;
+            for (XYSeries series : chart.getSeriesMap().values()) {
+                for (double v : series.getYData()) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            double pad = Math.max(0.05, 0.1 * (hi - lo));
+            chart.getStyler().setYAxisMin(Math.max(0, lo - pad));
+            chart.getStyler().setYAxisMax(hi + pad);
             double[] xs = cs.stream().filter(f -> f.n() > 0).mapToDouble(Figure::n).toArray();
             if (xs.length > 0) {
                 double[] ones = new double[xs.length];
