@@ -11,12 +11,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <sys/socket.h>
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -108,6 +112,55 @@ static const struct constant constants[] = {
     C(F_GETOWN), C(F_SETOWN), C(F_GETSIG), C(F_SETSIG), C(F_GETPIPE_SZ), C(F_SETPIPE_SZ),
     C(F_GETLEASE), C(F_SETLEASE), C(F_NOTIFY), C(F_GET_SEALS), C(F_ADD_SEALS),
     C(FD_CLOEXEC), C(O_NONBLOCK), C(O_CLOEXEC), C(O_DIRECT), C(O_ASYNC),
+    /* fcntl(2) F_SETOWN_EX/F_GETOWN_EX take a struct f_owner_ex, built in C */
+    C(F_SETOWN_EX), C(F_GETOWN_EX), C(F_OWNER_TID), C(F_OWNER_PID), C(F_OWNER_PGRP),
+
+    /* signal(7): the standard signals (no aliases such as SIGIOT, SIGPOLL) and
+     * the kernel's real-time range; glibc keeps __SIGRTMIN .. SIGRTMIN-1 for
+     * itself, so SIGRTMIN and SIGRTMAX are appended at run time below. */
+    C(SIGHUP), C(SIGINT), C(SIGQUIT), C(SIGILL), C(SIGTRAP), C(SIGABRT), C(SIGBUS),
+    C(SIGFPE), C(SIGKILL), C(SIGUSR1), C(SIGSEGV), C(SIGUSR2), C(SIGPIPE), C(SIGALRM),
+    C(SIGTERM), C(SIGSTKFLT), C(SIGCHLD), C(SIGCONT), C(SIGSTOP), C(SIGTSTP), C(SIGTTIN),
+    C(SIGTTOU), C(SIGURG), C(SIGXCPU), C(SIGXFSZ), C(SIGVTALRM), C(SIGPROF), C(SIGWINCH),
+    C(SIGIO), C(SIGPWR), C(SIGSYS), C(__SIGRTMIN), C(__SIGRTMAX), C(_NSIG),
+    C(SIG_BLOCK), C(SIG_UNBLOCK), C(SIG_SETMASK),
+    { "SIG_DFL", (long long) (intptr_t) SIG_DFL }, { "SIG_IGN", (long long) (intptr_t) SIG_IGN },
+    /* signalfd.c's sigaction probe: a handler function, or an SA_SIGINFO one */
+    C(JMUX_SIG_HANDLER), C(JMUX_SIG_SIGINFO), C(JMUX_WAKE_SIGNAL),
+    /* si_code values (sigaction(2)): who sent it, and for SIGIO/F_SETSIG the band */
+    C(SI_USER), C(SI_KERNEL), C(SI_QUEUE), C(SI_TIMER), C(SI_MESGQ), C(SI_ASYNCIO),
+    C(SI_SIGIO), C(SI_TKILL), C(POLL_IN), C(POLL_OUT), C(POLL_MSG), C(POLL_ERR),
+    C(POLL_PRI), C(POLL_HUP),
+    /* sigset_t is glibc's 1024 bits; the kernel's sigset, what signalfd4 and
+     * rt_sigprocmask read, is _NSIG/8 bytes (glibc's signalfd passes that). */
+    { "sizeof.sigset_t", (long long) sizeof(sigset_t) },
+    { "sizeof.kernel_sigset", (long long) (_NSIG / 8) },
+
+    /* signalfd(2): flags and struct signalfd_siginfo */
+    C(SFD_CLOEXEC), C(SFD_NONBLOCK),
+    { "sizeof.signalfd_siginfo", (long long) sizeof(struct signalfd_siginfo) },
+#define SSI(field) { "offsetof.signalfd_siginfo." #field, \
+                     (long long) offsetof(struct signalfd_siginfo, field) }
+    SSI(ssi_signo), SSI(ssi_errno), SSI(ssi_code), SSI(ssi_pid), SSI(ssi_uid), SSI(ssi_fd),
+    SSI(ssi_tid), SSI(ssi_band), SSI(ssi_overrun), SSI(ssi_trapno), SSI(ssi_status),
+    SSI(ssi_int), SSI(ssi_ptr), SSI(ssi_utime), SSI(ssi_stime), SSI(ssi_addr),
+#undef SSI
+
+    /* timerfd_create(2): clocks, flags and struct itimerspec */
+    C(CLOCK_REALTIME), C(CLOCK_MONOTONIC), C(CLOCK_BOOTTIME), C(CLOCK_REALTIME_ALARM),
+    C(CLOCK_BOOTTIME_ALARM), C(TFD_CLOEXEC), C(TFD_NONBLOCK), C(TFD_TIMER_ABSTIME),
+    C(TFD_TIMER_CANCEL_ON_SET),
+    { "sizeof.itimerspec", (long long) sizeof(struct itimerspec) },
+    { "offsetof.itimerspec.it_interval.tv_sec",
+      (long long) (offsetof(struct itimerspec, it_interval) + offsetof(struct timespec, tv_sec)) },
+    { "offsetof.itimerspec.it_interval.tv_nsec",
+      (long long) (offsetof(struct itimerspec, it_interval) + offsetof(struct timespec, tv_nsec)) },
+    { "offsetof.itimerspec.it_value.tv_sec",
+      (long long) (offsetof(struct itimerspec, it_value) + offsetof(struct timespec, tv_sec)) },
+    { "offsetof.itimerspec.it_value.tv_nsec",
+      (long long) (offsetof(struct itimerspec, it_value) + offsetof(struct timespec, tv_nsec)) },
+    { "sizeof.time_t", (long long) sizeof(time_t) },
+    { "sizeof.long", (long long) sizeof(long) },
 
     /* owner.h: what an owned call returns when its owner is closed */
     C(JMUX_ECLOSED),
@@ -136,6 +189,12 @@ JNIEXPORT jstring JNICALL Java_io_jmux_Native_constants(JNIEnv *env, jclass cls)
             return NULL; /* table outgrew the buffer: Java reports it */
         }
         n += (size_t) w;
+    }
+    /* glibc's SIGRTMIN/SIGRTMAX are functions of the running libc, not macros
+     * of constants: the first real-time signal glibc leaves to applications. */
+    int w = snprintf(text + n, sizeof text - n, "SIGRTMIN=%d\nSIGRTMAX=%d\n", SIGRTMIN, SIGRTMAX);
+    if (w < 0 || (size_t) w >= sizeof text - n) {
+        return NULL;
     }
     return (*env)->NewStringUTF(env, text);
 }
