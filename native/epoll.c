@@ -19,34 +19,36 @@ JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollCreate1(JNIEnv *env, jclass cl
 }
 
 JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollCtl(JNIEnv *env, jclass cls, jlong owner,
+                                                      jint gen,
                                                       jint op, jint fd, jint events, jlong data) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(owner);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
     struct epoll_event ev = { .events = (uint32_t) events, .data.u64 = (uint64_t) data };
     int r = epoll_ctl(o->fd, op, fd, &ev);
     r = JMUX_RESULT(r);
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return r;
 }
 
 JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollWait(JNIEnv *env, jclass cls, jlong owner,
+                                                      jint gen,
                                                        jlong events, jint maxevents,
                                                        jint timeoutMillis) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(owner);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
     int r = epoll_wait(o->fd, jmux_ptr(events), maxevents, timeoutMillis);
     r = JMUX_RESULT(r);
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return r;
 }
 
@@ -74,17 +76,18 @@ static int pwait2(int epfd, jlong events, jint maxevents, jlong timeoutNanos) {
 }
 
 JNIEXPORT jint JNICALL Java_io_jmux_EpollSys_epollPwait2(JNIEnv *env, jclass cls, jlong owner,
+                                                      jint gen,
                                                          jlong events, jint maxevents,
                                                          jlong timeoutNanos) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(owner);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
     int r = pwait2(o->fd, events, maxevents, timeoutNanos);
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return r;
 }
 

@@ -12,7 +12,7 @@
 
 /* Bumped when a native signature or the constant table changes meaning; the
  * Java loader refuses a library whose version differs. */
-#define JMUX_ABI_VERSION 3
+#define JMUX_ABI_VERSION 4
 
 /* signalfd.c's sigaction(2) probe: its answers besides SIG_DFL (0) and
  * SIG_IGN (1), reported to Java through the constant table. */

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WAKE_SIGNAL (__SIGRTMAX - 2)
+#define WAKE_SIGNAL JMUX_WAKE_SIGNAL /* __SIGRTMAX - 2, see jmux.h */
 
 _Thread_local struct jmux_slot *jmux_self;
 int jmux_strong_fences = 1; /* until init() has registered for membarrier */
@@ -104,25 +104,37 @@ static int any_slot_in(struct jmux_owner *o) {
 
 #define NOT_FINISHED 1 /* a thread is still in a call (or another caller finished) */
 #define NOT_OWNED 2     /* finished, but the fd belongs to someone else */
+#define ALREADY_CLOSED 3
 
-/* Called after a store that may have been the last obstacle: closes the fd
- * once no thread is in a call on o. Runs only on the (rare) closed path, so
- * it pays for a real fence. Returns close's 0 or -errno if this call closed
- * the fd, else NOT_FINISHED or NOT_OWNED. */
-int jmux_finish_if_idle(struct jmux_owner *o) {
+static void pool_give(struct jmux_owner *o);
+
+/*
+ * Called after a store that may have been the last obstacle: once no thread
+ * is in a call on o, closes the fd of generation gen exactly once (the CAS
+ * on the whole word fails for any other generation or a second caller), then
+ * recycles the struct under the next generation. Runs only on the (rare)
+ * closed path, so it pays for a real fence. Returns close's 0 or -errno if
+ * this call closed the fd, else NOT_FINISHED or NOT_OWNED.
+ */
+int jmux_finish_if_idle(struct jmux_owner *o, uint32_t gen) {
     atomic_thread_fence(memory_order_seq_cst);
     if (any_slot_in(o)) {
-        return NOT_FINISHED; /* that thread closes it when it leaves */
+        return NOT_FINISHED; /* that thread finishes when it leaves */
     }
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&o->finished, &expected, 1)) {
+    uint64_t expected = ((uint64_t) gen << 2) | JMUX_CLOSED;
+    if (!atomic_compare_exchange_strong(&o->word, &expected, expected | JMUX_FINISHED)) {
         return NOT_FINISHED;
     }
-    if (!o->owns_fd) {
-        return NOT_OWNED;
+    int r = NOT_OWNED;
+    if (o->owns_fd) {
+        r = close(o->fd);
+        r = JMUX_RESULT(r);
     }
-    int r = close(o->fd);
-    return JMUX_RESULT(r);
+    /* Late calls of generation gen now fail their check (closed, or a newer
+     * generation); none is in flight. */
+    atomic_store(&o->word, ((uint64_t) (gen + 1) << 2) | JMUX_CLOSED);
+    pool_give(o);
+    return r;
 }
 
 /* A full barrier on every thread of this process. */
@@ -192,97 +204,107 @@ JNIEXPORT jint JNICALL Java_io_jmux_Owner_init0(JNIEnv *env, jclass cls, jboolea
 }
 
 /*
- * Freed owners are kept for reuse rather than returned to malloc: each is
- * freed by a Cleaner only after a GC, so a program that makes and closes
- * Epolls quickly would otherwise hold (and fragment) one malloc chunk per
- * Epoll between GCs. A spinlock is enough: create and free run once per owner.
+ * Owners are never returned to malloc: a late call may still read a struct
+ * after its owner closed, and the generation check makes that harmless only
+ * while the memory stays an owner. Closed, idle owners wait here for reuse,
+ * so the pool holds at most as many structs as were ever open at once. A
+ * spinlock is enough: create and recycle run once per owner.
  */
 static atomic_flag pool_lock = ATOMIC_FLAG_INIT;
-static struct jmux_owner *pool; /* linked through the first word of each free owner */
-static struct jmux_owner **pool_next(struct jmux_owner *o) {
-    return (struct jmux_owner **) (void *) o; /* the struct is at least a pointer wide */
+static struct jmux_owner *pool;
+
+static void pool_lock_take(void) {
+    while (atomic_flag_test_and_set_explicit(&pool_lock, memory_order_acquire)) {
+    }
 }
 
 static struct jmux_owner *pool_take(void) {
-    while (atomic_flag_test_and_set_explicit(&pool_lock, memory_order_acquire)) {
-    }
+    pool_lock_take();
     struct jmux_owner *o = pool;
     if (o != NULL) {
-        pool = *pool_next(o);
+        pool = o->next_free;
     }
     atomic_flag_clear_explicit(&pool_lock, memory_order_release);
     return o;
 }
 
 static void pool_give(struct jmux_owner *o) {
-    while (atomic_flag_test_and_set_explicit(&pool_lock, memory_order_acquire)) {
-    }
-    *pool_next(o) = pool;
+    pool_lock_take();
+    o->next_free = pool;
     pool = o;
     atomic_flag_clear_explicit(&pool_lock, memory_order_release);
 }
 
-_Static_assert(sizeof(struct jmux_owner) >= sizeof(void *), "an owner must hold a pointer");
-
-/* A new owner of fd, or 0 if out of memory. */
+/* A new owner of fd, or 0 if out of memory. The generation is read back
+ * with gen0. */
 JNIEXPORT jlong JNICALL Java_io_jmux_Owner_create0(JNIEnv *env, jclass cls, jint fd,
                                                    jboolean ownsFd) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = pool_take();
     if (o == NULL) {
-        o = malloc(sizeof *o);
+        o = calloc(1, sizeof *o);
         if (o == NULL) {
             return 0;
         }
     }
-    atomic_store(&o->closed, 0);
-    atomic_store(&o->finished, 0);
     o->fd = fd;
     o->owns_fd = ownsFd ? 1 : 0;
+    uint32_t gen = JMUX_GEN(atomic_load(&o->word));
+    atomic_store(&o->word, (uint64_t) gen << 2); /* open; publishes fd and owns_fd */
     return (jlong) (intptr_t) o;
 }
 
-/* Marks o closed, wakes the threads in calls on it and closes the fd once
- * they have left. Returns close's 0 or -errno if this call closed the fd;
- * NOT_FINISHED (1) if a call is still in flight (its thread closes the fd);
- * NOT_OWNED (2) for a view; 3 if o was closed already. */
-JNIEXPORT jint JNICALL Java_io_jmux_Owner_close0(JNIEnv *env, jclass cls, jlong address) {
+/* The generation a fresh owner got: Java passes it with every call. */
+JNIEXPORT jint JNICALL Java_io_jmux_Owner_gen0(JNIEnv *env, jclass cls, jlong address) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(address);
-    if (atomic_exchange(&o->closed, 1) != 0) {
-        return 3;
+    return (jint) JMUX_GEN(atomic_load(&o->word));
+}
+
+/* Marks generation gen of o closed, wakes the threads in calls on it and
+ * closes the fd once they have left. Returns close's 0 or -errno if this call
+ * closed the fd; NOT_FINISHED (1) if a call is still in flight (its thread
+ * closes the fd); NOT_OWNED (2) for a view; ALREADY_CLOSED (3). */
+JNIEXPORT jint JNICALL Java_io_jmux_Owner_close0(JNIEnv *env, jclass cls, jlong address, jint gen) {
+    (void) env;
+    (void) cls;
+    struct jmux_owner *o = jmux_ptr(address);
+    uint64_t open = (uint64_t) (uint32_t) gen << 2;
+    if (!atomic_compare_exchange_strong(&o->word, &open, open | JMUX_CLOSED)) {
+        return ALREADY_CLOSED;
     }
     barrier_all_threads();
     wake_threads_in(o);
-    return jmux_finish_if_idle(o);
+    return jmux_finish_if_idle(o, (uint32_t) gen);
 }
 
-/* The Cleaner's action once the Java owner is unreachable, so no call can be
- * in flight: closes the fd if nobody did, and frees the struct. */
-JNIEXPORT void JNICALL Java_io_jmux_Owner_free0(JNIEnv *env, jclass cls, jlong address) {
+/* The Cleaner's action once the Java owner is unreachable, so no call of its
+ * can be in flight: closes the fd if nobody did, and recycles the struct. A
+ * struct already recycled (a newer generation) is left alone. */
+JNIEXPORT void JNICALL Java_io_jmux_Owner_free0(JNIEnv *env, jclass cls, jlong address, jint gen) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(address);
-    atomic_store(&o->closed, 1);
-    int expected = 0;
-    if (atomic_compare_exchange_strong(&o->finished, &expected, 1) && o->owns_fd) {
-        close(o->fd);
+    uint64_t open = (uint64_t) (uint32_t) gen << 2;
+    if (atomic_compare_exchange_strong(&o->word, &open, open | JMUX_CLOSED)) {
+        (void) jmux_finish_if_idle(o, (uint32_t) gen);
     }
-    pool_give(o); /* unreachable from Java: no call can still read it */
+    /* else: closed explicitly; the closer or the last call finished (or will:
+     * a closed owner whose calls are all gone was finished by the last one). */
 }
 
 /* The bare cost of an owned call: enter and leave around no syscall. */
-JNIEXPORT jint JNICALL Java_io_jmux_Owner_noop0(JNIEnv *env, jclass cls, jlong address,
+JNIEXPORT jint JNICALL Java_io_jmux_Owner_noop0(JNIEnv *env, jclass cls, jlong address, jint gen,
                                                 jint value) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(address);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return value;
 }

@@ -101,33 +101,33 @@ JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_signalfd0(JNIEnv *env, jclass cl
 
 /* signalfd(fd, mask, flags) on an owned signalfd: replaces its mask. */
 JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_setmask0(JNIEnv *env, jclass cls, jlong owner,
-                                                       jlong mask, jint flags) {
+                                                       jint gen, jlong mask, jint flags) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(owner);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
     int r = signalfd(o->fd, jmux_ptr(mask), flags);
     r = JMUX_RESULT(r);
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return r;
 }
 
 /* read(fd, infos, bytes): bytes is a whole number of struct signalfd_siginfo
  * within the Java-owned array (Java checked it). */
 JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_read0(JNIEnv *env, jclass cls, jlong owner,
-                                                    jlong infos, jint bytes) {
+                                                       jint gen, jlong infos, jint bytes) {
     (void) env;
     (void) cls;
     struct jmux_owner *o = jmux_ptr(owner);
-    struct jmux_slot *s = jmux_enter(o);
+    struct jmux_slot *s = jmux_enter(o, (uint32_t) gen);
     if (s == NULL) {
         return JMUX_ECLOSED;
     }
     ssize_t r = read(o->fd, jmux_ptr(infos), (size_t) bytes);
     jint result = (jint) JMUX_RESULT(r);
-    jmux_leave(s, o);
+    jmux_leave(s, o, (uint32_t) gen);
     return result;
 }

@@ -29,7 +29,7 @@ final class EpollSys {
 
     static int ctl(Owner o, int op, int fd, int events, long data) {
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = epollCtl(o.address, op, fd, events, data);
+        int r = epollCtl(o.address, o.gen, op, fd, events, data);
         Reference.reachabilityFence(o);
         if (Trace.ON) {
             Trace.emit(t0, r, () -> "epoll_ctl(" + o.fd + ", " + OP_NAMES.value(op) + ", " + fd
@@ -40,7 +40,7 @@ final class EpollSys {
 
     static int wait(Owner o, NativeArray events, int maxEvents, int timeoutMillis) {
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = epollWait(o.address, events.address, maxEvents, timeoutMillis);
+        int r = epollWait(o.address, o.gen, events.address, maxEvents, timeoutMillis);
         Reference.reachabilityFence(o);
         if (Trace.ON) {
             Trace.emit(t0, r, () -> "epoll_wait(" + o.fd + ", " + events(events, r) + ", "
@@ -51,7 +51,7 @@ final class EpollSys {
 
     static int pwait2(Owner o, NativeArray events, int maxEvents, long timeoutNanos) {
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = epollPwait2(o.address, events.address, maxEvents, timeoutNanos);
+        int r = epollPwait2(o.address, o.gen, events.address, maxEvents, timeoutNanos);
         Reference.reachabilityFence(o);
         if (Trace.ON) {
             Trace.emit(t0, r, () -> "epoll_pwait2(" + o.fd + ", " + events(events, r) + ", "
@@ -88,11 +88,11 @@ final class EpollSys {
 
     private static native int epollCreate1(int flags);
 
-    private static native int epollCtl(long owner, int op, int fd, int events, long data);
+    private static native int epollCtl(long owner, int gen, int op, int fd, int events, long data);
 
-    private static native int epollWait(long owner, long events, int maxevents, int timeoutMillis);
+    private static native int epollWait(long owner, int gen, long events, int maxevents, int timeoutMillis);
 
-    private static native int epollPwait2(long owner, long events, int maxevents, long timeoutNanos);
+    private static native int epollPwait2(long owner, int gen, long events, int maxevents, long timeoutNanos);
 
     private static native int epollPwait2Fd(int epfd, long events, int maxevents, long timeoutNanos);
 }

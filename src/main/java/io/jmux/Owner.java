@@ -24,9 +24,11 @@ import java.lang.ref.Cleaner;
  * A thread that blocks that signal cannot be woken; it returns at its timeout, and
  * the fd is closed when the last call leaves.
  *
- * <p>Every owned native takes {@link #address}; the layer keeps this object reachable
- * across the call ({@code Reference.reachabilityFence}), so the Cleaner cannot free
- * the struct while a call uses it.
+ * <p>Every owned native takes {@link #address} and {@link #gen}. The C struct is recycled
+ * for a new owner as soon as this one is closed and idle (so closing many owners holds
+ * no memory until a GC); its generation tells a late call on this owner, which then
+ * answers {@link #ECLOSED}, from a call on the new one. The layer also keeps this object
+ * reachable across each call ({@code Reference.reachabilityFence}).
  */
 final class Owner {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -37,8 +39,10 @@ final class Owner {
     /** True if close pairs with membarrier(2); false: the fenced fallback. */
     static final boolean MEMBARRIER = init();
 
-    /** The C struct: closed flag, fd, whether the fd is owned. */
+    /** The C struct: state word, fd, whether the fd is owned. Recycled after close. */
     final long address;
+    /** The struct's generation for this owner: every owned native takes it with the address. */
+    final int gen;
     /** The fd, for messages and traces; calls read it from the struct. */
     final int fd;
     final boolean ownsFd;
@@ -46,9 +50,10 @@ final class Owner {
 
     private Owner(long address, int fd, boolean ownsFd) {
         this.address = address;
+        this.gen = gen0(address);
         this.fd = fd;
         this.ownsFd = ownsFd;
-        CLEANER.register(this, new Free(address));
+        CLEANER.register(this, new Free(address, gen));
     }
 
     /**
@@ -94,7 +99,7 @@ final class Owner {
         }
         closed = true; // before the wake-up: a woken thread's retry loop must see it
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = close0(address);
+        int r = close0(address, gen);
         if (Trace.ON) {
             trace(r, t0);
         }
@@ -118,7 +123,7 @@ final class Owner {
 
     /** Enter and leave around no syscall: the floor of every owned call. */
     int noop(int value) {
-        int r = noop0(address, value);
+        int r = noop0(address, gen, value);
         java.lang.ref.Reference.reachabilityFence(this);
         return r;
     }
@@ -136,14 +141,16 @@ final class Owner {
     /** The Cleaner's action; must not refer to the Owner, or it would never be unreachable. */
     private static final class Free implements Runnable {
         private final long address;
+        private final int gen;
 
-        Free(long address) {
+        Free(long address, int gen) {
             this.address = address;
+            this.gen = gen;
         }
 
         @Override
         public void run() {
-            free0(address);
+            free0(address, gen);
         }
     }
 
@@ -151,9 +158,11 @@ final class Owner {
 
     private static native long create0(int fd, boolean ownsFd);
 
-    private static native int close0(long address);
+    private static native int gen0(long address);
 
-    private static native void free0(long address);
+    private static native int close0(long address, int gen);
 
-    private static native int noop0(long address, int value);
+    private static native void free0(long address, int gen);
+
+    private static native int noop0(long address, int gen, int value);
 }

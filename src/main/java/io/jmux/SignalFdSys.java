@@ -140,7 +140,7 @@ final class SignalFdSys {
     static int setmask(Owner o, SigSet mask, int flags) {
         ByteBuffer keep = mask.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = setmask0(o.address, mask.address, flags);
+        int r = setmask0(o.address, o.gen, mask.address, flags);
         Reference.reachabilityFence(o);
         Reference.reachabilityFence(keep);
         if (Trace.ON) {
@@ -156,7 +156,7 @@ final class SignalFdSys {
     static int read(Owner o, NativeArray infos, int count) {
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int bytes = count * SIZEOF_INFO;
-        int r = read0(o.address, infos.address, bytes);
+        int r = read0(o.address, o.gen, infos.address, bytes);
         Reference.reachabilityFence(o);
         if (Trace.ON) {
             Trace.emit(t0, r, () -> "read(" + o.fd + ", " + infos(infos, r) + ", " + bytes + ")");
@@ -244,7 +244,7 @@ final class SignalFdSys {
 
     private static native int signalfd0(long mask, int flags);
 
-    private static native int setmask0(long owner, long mask, int flags);
+    private static native int setmask0(long owner, int gen, long mask, int flags);
 
-    private static native int read0(long owner, long infos, int bytes);
+    private static native int read0(long owner, int gen, long infos, int bytes);
 }

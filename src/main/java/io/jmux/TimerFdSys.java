@@ -43,7 +43,7 @@ final class TimerFdSys {
                        ItimerSpec old) {
         ByteBuffer keep = old == null ? null : old.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = settime0(o.address, flags, valueSec, valueNsec, intervalSec, intervalNsec,
+        int r = settime0(o.address, o.gen, flags, valueSec, valueNsec, intervalSec, intervalNsec,
                 old == null ? 0 : old.address);
         Reference.reachabilityFence(o);
         Reference.reachabilityFence(keep);
@@ -58,7 +58,7 @@ final class TimerFdSys {
     static int gettime(Owner o, ItimerSpec curr) {
         ByteBuffer keep = curr.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        int r = gettime0(o.address, curr.address);
+        int r = gettime0(o.address, o.gen, curr.address);
         Reference.reachabilityFence(o);
         Reference.reachabilityFence(keep);
         if (Trace.ON) {
@@ -70,7 +70,7 @@ final class TimerFdSys {
     /** {@code read(fd, &count, 8)}: the expirations, or -errno (or {@link Owner#ECLOSED}). */
     static long read(Owner o) {
         long t0 = Trace.ON ? System.nanoTime() : 0;
-        long r = read0(o.address);
+        long r = read0(o.address, o.gen);
         Reference.reachabilityFence(o);
         if (Trace.ON) {
             Trace.emit(t0, r < 0 ? (int) r : 8, () -> "read(" + o.fd + ", " + (r < 0 ? "?" : "[" + r + "]") + ", 8)");
@@ -89,10 +89,10 @@ final class TimerFdSys {
 
     private static native int create0(int clockid, int flags);
 
-    private static native int settime0(long owner, int flags, long valueSec, long valueNsec,
+    private static native int settime0(long owner, int gen, int flags, long valueSec, long valueNsec,
                                        long intervalSec, long intervalNsec, long old);
 
-    private static native int gettime0(long owner, long curr);
+    private static native int gettime0(long owner, int gen, long curr);
 
-    private static native long read0(long owner);
+    private static native long read0(long owner, int gen);
 }

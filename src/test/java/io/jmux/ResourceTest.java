@@ -73,14 +73,8 @@ class ResourceTest {
                 System.out.println("ResourceTest: RSS bound not checked: ASan's quarantine holds freed memory");
                 return;
             }
-            // Each Epoll's owner struct (native/owner.c) is freed by its Cleaner, after a GC,
-            // into a pool that later Epolls reuse: between GCs the pool grows by one struct per
-            // Epoll made and closed. Measured: +25 MB over these cycles (-Xmx default), against
-            // a leak of one malloc chunk a cycle (>= 30 MB). Recycling the struct at close()
-            // (a generation check in jmux_enter) would remove this allowance.
-            long bound = RSS_BOUND_KB + 16 * 1024;
-            assertTrue(rssAfter - rssBefore <= bound, "RSS grew by " + (rssAfter - rssBefore)
-                    + " kB over 1,000,000 cycles (bound " + bound + " kB)");
+            assertTrue(rssAfter - rssBefore <= RSS_BOUND_KB, "RSS grew by " + (rssAfter - rssBefore)
+                    + " kB over 1,000,000 cycles (bound " + RSS_BOUND_KB + " kB)");
         }
     }
 

@@ -55,7 +55,7 @@ final class BlockingEcho {
         } catch (ErrnoException e) {
             why = e.getMessage(); // ECONNRESET, EPIPE: the peer went away mid-message
         } finally {
-            closeQuietly(fd);
+            Net.closeQuietly(fd);
             log.closed(fd, echoed, why);
         }
     }
@@ -71,27 +71,15 @@ final class BlockingEcho {
         }
     }
 
-    /** ECONNABORTED (the peer gave up while queued) is routine; EMFILE needs a pause. */
-    static void acceptFailed(ConnLog log, ErrnoException e) {
+    /**
+     * ECONNABORTED (the peer gave up while queued) is routine; anything else, EMFILE
+     * above all, needs a pause: accepting again at once would fail again. The blocking
+     * accept that follows takes the queued connections once fds are free.
+     */
+    private static void acceptFailed(ConnLog log, ErrnoException e) {
         log.note("accept failed: " + e.getMessage());
-        if (e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE) {
-            sleep(100); // out of fds: accepting again at once would fail again
-        }
-    }
-
-    static void closeQuietly(int fd) {
-        try {
-            Fd.close(fd);
-        } catch (ErrnoException e) {
-            System.err.println("close(" + fd + "): " + e.getMessage());
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (e.errno() != Errno.ECONNABORTED) {
+            Net.sleep(Acceptor.BACKOFF_MILLIS);
         }
     }
 }

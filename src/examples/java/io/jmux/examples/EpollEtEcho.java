@@ -25,6 +25,9 @@ import java.util.Arrays;
  *       has taken some.
  *   <li>If we stop reading on purpose (the output queue is full), nobody will tell us
  *       to start again: after the queue drains, resume the read loop ourselves.
+ *   <li>The same for accept: if it fails for want of fds, connections stay queued
+ *       with their edge spent, so retry after a pause without waiting for an edge
+ *       ({@link Acceptor}).
  * </ol>
  * {@code EPOLLRDHUP} reports the peer's FIN (it closed or shut down writing) without a
  * read returning 0; the bytes sent before the FIN are still read and echoed.
@@ -64,31 +67,37 @@ final class EpollEtEcho {
 
     private void serve(int listener, EpollEvents events) throws IOException {
         Net.announce(listener);
+        Acceptor acceptor = new Acceptor(listener, log);
         epoll.add(listener, Epoll.EPOLLIN | Epoll.EPOLLET); // an edge per new connection: accept them all
         byte[] buf = new byte[16384];
         while (true) {
-            int n = epoll.wait(events, -1);
+            // Rule 4: after EMFILE no edge will come for the connections already queued,
+            // so the wait ends when the back-off does, and we accept again unasked.
+            int n = epoll.wait(events, acceptor.waitMillis());
             for (int i = 0; i < n; i++) {
                 int fd = events.fd(i);
                 if (fd == listener) {
-                    acceptAll(listener);
+                    acceptAll(acceptor);
                 } else if (fd < byFd.length && byFd[fd] != null) {
                     onEdge(byFd[fd], events.events(i), buf);
                 }
+            }
+            if (acceptor.retryDue()) {
+                acceptAll(acceptor);
             }
         }
     }
 
     /** Rule 1 for the listener: one edge may stand for many pending connections. */
-    private void acceptAll(int listener) {
+    private void acceptAll(Acceptor acceptor) {
         // accept until EAGAIN: one readiness report can stand for several connections
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             Conn c = new Conn(fd);
             try {
                 epoll.add(fd, CONN_EVENTS); // once; never modified
             } catch (ErrnoException e) {
                 log.note("cannot watch fd " + fd + ": " + e.getMessage());
-                BlockingEcho.closeQuietly(fd);
+                Net.closeQuietly(fd);
                 continue;
             }
             if (fd >= byFd.length) {
@@ -140,7 +149,8 @@ final class EpollEtEcho {
     /** close() also removes the fd from the epoll set (no other fd shares its file). */
     private void close(Conn c, String why) {
         byFd[c.fd] = null;
-        BlockingEcho.closeQuietly(c.fd);
+        c.out.clear(); // give its share of the budget back
+        Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
     }
 }

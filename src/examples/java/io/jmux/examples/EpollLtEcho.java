@@ -53,31 +53,36 @@ final class EpollLtEcho {
 
     private void serve(int listener, EpollEvents events) throws IOException {
         Net.announce(listener);
+        Acceptor acceptor = new Acceptor(listener, log);
         epoll.add(listener, Epoll.EPOLLIN); // data word = the fd
         byte[] buf = new byte[16384];
         while (true) {
-            int n = epoll.wait(events, -1); // sleeps until something is ready; returns only those
+            int n = epoll.wait(events, acceptor.waitMillis()); // sleeps until something is ready; returns only those
             for (int i = 0; i < n; i++) {
                 int fd = events.fd(i);
                 if (fd == listener) {
-                    acceptAll(listener);
+                    acceptAll(acceptor);
                 } else if (fd < byFd.length && byFd[fd] != null) {
                     onReady(byFd[fd], events.events(i), buf);
                 }
             }
+            if (acceptor.retryDue()) {
+                epoll.modify(listener, Epoll.EPOLLIN); // watch it again, and take what queued meanwhile
+                acceptAll(acceptor);
+            }
         }
     }
 
-    private void acceptAll(int listener) {
+    private void acceptAll(Acceptor acceptor) throws ErrnoException {
         // accept until EAGAIN: one readiness report can stand for several connections
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             Conn c = new Conn(fd);
             try {
                 c.interest = Epoll.EPOLLIN;
                 epoll.add(fd, c.interest);
             } catch (ErrnoException e) {
                 log.note("cannot watch fd " + fd + ": " + e.getMessage());
-                BlockingEcho.closeQuietly(fd);
+                Net.closeQuietly(fd);
                 continue;
             }
             if (fd >= byFd.length) {
@@ -85,6 +90,9 @@ final class EpollLtEcho {
             }
             byFd[fd] = c;
             log.opened(fd);
+        }
+        if (acceptor.backingOff()) {
+            epoll.modify(acceptor.fd(), 0); // out of fds: a readable listener would end every wait at once
         }
     }
 
@@ -129,7 +137,8 @@ final class EpollLtEcho {
     /** close() also removes the fd from the epoll set (no other fd shares its file). */
     private void close(Conn c, String why) {
         byFd[c.fd] = null;
-        BlockingEcho.closeQuietly(c.fd);
+        c.out.clear(); // give its share of the budget back
+        Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
     }
 }

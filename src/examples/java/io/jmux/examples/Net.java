@@ -1,14 +1,18 @@
 package io.jmux.examples;
 
-import io.jmux.Errno;
 import io.jmux.ErrnoException;
+import io.jmux.Fd;
 import io.jmux.Sockets;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** The socket set-up every echo server shares: a listening socket and its announcement. */
+/**
+ * What every echo server shares: the listening socket and its announcement, and the
+ * small helpers (a quiet close, a sleep). Every server loads this class before its
+ * first accept, which matters when the fd table fills (see {@link Acceptor}).
+ */
 final class Net {
     private Net() {}
 
@@ -47,44 +51,29 @@ final class Net {
     }
 
     /**
-     * The next connection waiting on a non-blocking listener:
-     * {@code accept4(listener, SOCK_NONBLOCK | SOCK_CLOEXEC)}, then TCP_NODELAY on it.
-     * Returns the new fd, or -1 once the backlog is drained (the kernel's EAGAIN) or
-     * accept failed (logged; EMFILE backs off briefly). A connection that gave up while
-     * queued (ECONNABORTED) is skipped and the next one taken: stopping there would leave
-     * those behind it waiting - for good under edge-triggered epoll, where no new edge
-     * comes for them.
-     */
-    static int acceptNext(int listener, ConnLog log) {
-        while (true) {
-            int fd;
-            try {
-                fd = Sockets.accept4(listener, Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC);
-            } catch (ErrnoException e) {
-                BlockingEcho.acceptFailed(log, e);
-                if (e.errno() == Errno.ECONNABORTED) {
-                    continue;
-                }
-                return -1;
-            }
-            if (Errno.isWouldBlock(fd)) {
-                return -1;
-            }
-            try {
-                noDelay(fd);
-            } catch (ErrnoException e) {
-                log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
-            }
-            return fd;
-        }
-    }
-
-    /**
      * {@code setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, 1)} on an accepted connection: an
      * echo is a small write answering a small read, which Nagle's algorithm would hold
      * back until the previous segment is acknowledged.
      */
     static void noDelay(int fd) throws ErrnoException {
         Sockets.setsockopt(fd, Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, 1);
+    }
+
+    /** {@code close(fd)}, with a failure only logged: for cleanup paths that cannot do better. */
+    static void closeQuietly(int fd) {
+        try {
+            Fd.close(fd);
+        } catch (ErrnoException e) {
+            System.err.println("close(" + fd + "): " + e.getMessage());
+        }
+    }
+
+    /** {@code Thread.sleep}, keeping the interrupt status instead of throwing. */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -50,10 +50,12 @@ final class NonBlockingEcho {
     static void run(String host, int port, ConnLog log, Idle idle) throws IOException {
         int listener = Net.listen(host, port, true); // SOCK_NONBLOCK: accept4 answers EAGAIN
         Net.announce(listener);
+        Acceptor acceptor = new Acceptor(listener, log);
         List<Conn> conns = new ArrayList<>();
         byte[] buf = new byte[16384];
         while (true) {
-            boolean progress = acceptAll(listener, conns, log);
+            acceptor.retryDue(); // after EMFILE, accept nothing until the back-off ends
+            boolean progress = acceptAll(acceptor, conns, log);
             for (int i = conns.size() - 1; i >= 0; i--) { // backwards: closing removes entries
                 Conn c = conns.get(i);
                 try {
@@ -75,10 +77,10 @@ final class NonBlockingEcho {
     }
 
     /** {@code accept4} until EAGAIN: every pending connection, made non-blocking too. */
-    private static boolean acceptAll(int listener, List<Conn> conns, ConnLog log) {
+    private static boolean acceptAll(Acceptor acceptor, List<Conn> conns, ConnLog log) {
         boolean any = false;
         // accept until EAGAIN - no connection pending, the usual answer in this loop
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             log.opened(fd);
             conns.add(new Conn(fd));
             any = true;
@@ -117,7 +119,8 @@ final class NonBlockingEcho {
 
     private static void close(List<Conn> conns, int i, ConnLog log, String why) {
         Conn c = conns.remove(i);
-        BlockingEcho.closeQuietly(c.fd);
+        c.out.clear(); // give its share of the budget back
+        Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why + "; " + c.eagainReads + " reads met EAGAIN");
     }
 
@@ -130,7 +133,7 @@ final class NonBlockingEcho {
                 Thread.yield();
                 break;
             case SLEEP:
-                BlockingEcho.sleep(1);
+                Net.sleep(1);
                 break;
             default:
                 throw new AssertionError(idle);

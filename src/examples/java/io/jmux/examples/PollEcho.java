@@ -50,11 +50,12 @@ final class PollEcho {
 
     private void serve(int listener) throws IOException {
         Net.announce(listener);
+        Acceptor acceptor = new Acceptor(listener, log);
         fds.add(listener, Poll.POLLIN);
         conns.add(null);
         byte[] buf = new byte[16384];
         while (true) {
-            Poll.poll(fds, -1); // sleeps until an entry has revents
+            Poll.poll(fds, acceptor.waitMillis()); // sleeps until an entry has revents
             int listenerReady = fds.revents(0);
             for (int i = fds.size() - 1; i >= 1; i--) {
                 int revents = fds.revents(i);
@@ -62,15 +63,16 @@ final class PollEcho {
                     onReady(i, revents, buf);
                 }
             }
-            if (listenerReady != 0) {
-                acceptAll(listener); // after the scan: new entries have no revents yet
+            if (listenerReady != 0 || acceptor.retryDue()) {
+                acceptAll(acceptor); // after the scan: new entries have no revents yet
             }
         }
     }
 
-    private void acceptAll(int listener) {
+    /** Entry 0 asks for POLLIN except while backing off: a readable listener would end every poll at once. */
+    private void acceptAll(Acceptor acceptor) {
         // accept until EAGAIN: one readiness report can stand for several connections
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             if (fds.size() == fds.capacity()) {
                 fds = grown(fds);
             }
@@ -78,6 +80,7 @@ final class PollEcho {
             conns.add(new Conn(fd));
             log.opened(fd);
         }
+        fds.setEvents(0, acceptor.backingOff() ? 0 : Poll.POLLIN);
     }
 
     /**
@@ -118,7 +121,8 @@ final class PollEcho {
         int last = conns.size() - 1;
         conns.set(i, conns.get(last)); // ... and so does its connection
         conns.remove(last);
-        BlockingEcho.closeQuietly(c.fd);
+        c.out.clear(); // give its share of the budget back
+        Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
     }
 

@@ -19,18 +19,26 @@ final class ReactorEcho {
         int listener = Net.listen(host, port, true);
         try (Reactor reactor = Reactor.open(backendName)) {
             log.note("reactor backend: " + reactor.backendName());
-            reactor.register(listener, Reactor.READ, (fd, ops) -> acceptAll(reactor, fd, log));
+            Acceptor acceptor = new Acceptor(listener, log);
+            reactor.register(listener, Reactor.READ, (fd, ops) -> acceptAll(reactor, acceptor, log));
             Net.announce(listener);
-            reactor.run();
+            while (true) {
+                reactor.runOnce(acceptor.waitMillis()); // bounded only while accept is backing off
+                if (acceptor.retryDue()) {
+                    acceptAll(reactor, acceptor, log);
+                }
+            }
         }
     }
 
-    private static void acceptAll(Reactor reactor, int listener, ConnLog log) throws IOException {
+    /** READ interest on the listener is dropped while backing off: it would end every wait at once. */
+    private static void acceptAll(Reactor reactor, Acceptor acceptor, ConnLog log) throws IOException {
         // accept until EAGAIN: one readiness report can stand for several connections
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             reactor.register(fd, Reactor.READ, new Echo(reactor, fd, log));
             log.opened(fd);
         }
+        reactor.modify(acceptor.fd(), acceptor.backingOff() ? 0 : Reactor.READ);
     }
 
     /** One connection: read once when readable, write back, want WRITE only while output is pending. */
@@ -76,7 +84,8 @@ final class ReactorEcho {
 
         private void close(String why) throws IOException {
             reactor.unregister(fd);
-            BlockingEcho.closeQuietly(fd);
+            out.clear(); // give its share of the budget back
+            Net.closeQuietly(fd);
             log.closed(fd, echoed, why);
         }
     }

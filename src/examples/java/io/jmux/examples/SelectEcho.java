@@ -57,15 +57,18 @@ final class SelectEcho {
 
     private void serve(int listener) throws IOException {
         Net.announce(listener);
+        Acceptor acceptor = new Acceptor(listener, log);
         watch(listener);
         readMaster.set(listener);
         byte[] buf = new byte[16384];
         while (true) {
             readReady.copyFrom(readMaster); // select overwrites its arguments: restore them
             writeReady.copyFrom(writeMaster);
-            Select.select(maxFd + 1, readReady, writeReady, null, -1); // sleeps until one is ready
-            if (readReady.isSet(listener)) {
-                acceptAll(listener);
+            int waitMillis = acceptor.waitMillis();
+            long timeoutMicros = waitMillis < 0 ? -1 : waitMillis * 1000L; // -1: no timeout
+            Select.select(maxFd + 1, readReady, writeReady, null, timeoutMicros); // sleeps until one is ready
+            if (readReady.isSet(listener) || acceptor.retryDue()) {
+                acceptAll(acceptor);
             }
             for (int fd = readReady.nextSetBit(0); fd >= 0; fd = readReady.nextSetBit(fd + 1)) {
                 if (fd != listener && byFd[fd] != null) {
@@ -80,13 +83,20 @@ final class SelectEcho {
         }
     }
 
-    private void acceptAll(int listener) {
+    /** The listener's bit is cleared while backing off: a readable listener would end every select at once. */
+    private void acceptAll(Acceptor acceptor) {
         // accept until EAGAIN: one readiness report can stand for several connections
-        for (int fd = Net.acceptNext(listener, log); fd >= 0; fd = Net.acceptNext(listener, log)) {
+        for (int fd = acceptor.next(); fd >= 0; fd = acceptor.next()) {
             watch(fd);
             byFd[fd] = new Conn(fd);
             readMaster.set(fd);
             log.opened(fd);
+        }
+        if (acceptor.backingOff()) {
+            readMaster.clear(acceptor.fd());
+        } else {
+            watch(acceptor.fd()); // close() may have lowered maxFd below it while its bit was clear
+            readMaster.set(acceptor.fd());
         }
     }
 
@@ -140,7 +150,8 @@ final class SelectEcho {
         readMaster.clear(c.fd);
         writeMaster.clear(c.fd);
         byFd[c.fd] = null;
-        BlockingEcho.closeQuietly(c.fd);
+        c.out.clear(); // give its share of the budget back
+        Net.closeQuietly(c.fd);
         log.closed(c.fd, c.echoed, why);
         while (maxFd > 0 && byFd[maxFd] == null && !readMaster.isSet(maxFd)) {
             maxFd--; // keep nfds = highest fd in use + 1: the kernel scans up to it

@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoServersTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final int CONNECTIONS = 50;
     private static final int MESSAGES = 8;
     private static final int MAX = 256 * 1024;
@@ -42,10 +39,7 @@ class EchoServersTest {
         List<String> args = new ArrayList<>(List.of("echo", "--model"));
         args.addAll(List.of(model.split(" ")));
         try (Jvm server = Jvm.start(List.of(), Main.class.getName(), args.toArray(new String[0]))) {
-            String line = server.nextLine(30);
-            Matcher m = LISTENING.matcher(line);
-            assertTrue(m.matches(), "first stdout line: " + line);
-            int port = Integer.parseInt(m.group(1));
+            int port = server.listeningPort();
 
             Client.Result first = runClient(port, CONNECTIONS, MESSAGES, 1, MAX, 1);
             assertEquals(0, first.errors, "errors: " + first.errorMessages);

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,9 +55,8 @@ class ExamplesJarIT {
     @Test
     void echoAndClientFromTheJar() throws Exception {
         try (Jvm server = Jvm.startJar(EXAMPLES, "echo", "--model", "epoll-et", "--port", "0", "--quiet")) {
-            Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(server.nextLine(30));
-            assertTrue(m.matches());
-            try (Jvm client = Jvm.startJar(EXAMPLES, "client", "--port", m.group(1), "--connections", "10",
+            String port = String.valueOf(server.listeningPort());
+            try (Jvm client = Jvm.startJar(EXAMPLES, "client", "--port", port, "--connections", "10",
                     "--messages", "5", "--size", "1-64K")) {
                 assertEquals(0, client.waitFor(60), client.stderr());
                 List<String> out = client.remainingStdout();

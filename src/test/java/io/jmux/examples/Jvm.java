@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A child JVM running {@link Main} (or any main class) on the test classpath, with its
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * the logs while the child runs.
  */
 final class Jvm implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
     private final Process process;
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final StringBuffer stderr = new StringBuffer();
@@ -100,6 +104,19 @@ final class Jvm implements AutoCloseable {
                     + process.isAlive() + "); stderr:\n" + stderr);
         }
         return line;
+    }
+
+    /**
+     * The port of an echo server's first stdout line, {@code listening on 127.0.0.1:<port>},
+     * waiting up to 30 s; fails (with the line) if the first line says anything else.
+     */
+    int listeningPort() throws InterruptedException {
+        String line = nextLine(30);
+        Matcher m = LISTENING.matcher(line);
+        if (!m.matches()) {
+            throw new AssertionError("first stdout line: " + line + "; stderr:\n" + stderr);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     /** Waits for the child to exit; its exit code. */

@@ -45,9 +45,9 @@ class ReportTest {
 
     @Test
     void verdictHonoursTheErrorBar() {
-        assertEquals("**met**", Report.verdict(new double[] {1.00, 0.01}, 1.02, false));
-        assertEquals("*within error*", Report.verdict(new double[] {1.01, 0.02}, 1.02, false));
-        assertEquals("**missed**", Report.verdict(new double[] {1.05, 0.02}, 1.02, false));
-        assertEquals("*within error*", Report.verdict(new double[] {0.99, 0.02}, 1.0, true));
+        assertEquals("**met**", Verdicts.verdict(new double[] {1.00, 0.01}, 1.02, false));
+        assertEquals("*within error*", Verdicts.verdict(new double[] {1.01, 0.02}, 1.02, false));
+        assertEquals("**missed**", Verdicts.verdict(new double[] {1.05, 0.02}, 1.02, false));
+        assertEquals("*within error*", Verdicts.verdict(new double[] {0.99, 0.02}, 1.0, true));
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +102,7 @@ final class Myths implements Lesson {
         // -ff: one file per thread, so no call is split by another thread's line.
         Path dir = Files.createTempDirectory("jmux-myths-strace");
         try {
-            // -ttt: a timestamp per line, to merge the files in time order.
+            // -ttt: a timestamp per line, for a reader comparing threads; the lesson reads one thread.
             List<String> cmd = new ArrayList<>(List.of(strace.toString(), "-ff", "-qq", "-ttt", "-o",
                     dir.resolve("trace").toString(),
                     "-e", "trace=epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2,mmap,close"));
@@ -121,29 +120,12 @@ final class Myths implements Lesson {
                 return;
             }
             String epfd = m.group(1);
-            List<String> epollCalls = new ArrayList<>();
-            int mmaps = 0;
-            int mmapsOfEpfd = 0;
-            boolean isEpoll = false; // the number epfd names the epoll instance (it was another file before)
-            Pattern mmapOfEpfd = Pattern.compile("mmap\\(.*, " + epfd + ", 0x?[0-9a-f]*\\)");
-            for (String call : traceLines(dir)) {
-                if (call.startsWith("epoll_create1") && call.endsWith("= " + epfd)) {
-                    isEpoll = true;
-                    epollCalls.add(call);
-                } else if (call.startsWith("close(" + epfd + ")")) {
-                    isEpoll = false;
-                } else if (call.startsWith("mmap(")) {
-                    mmaps++;
-                    mmapsOfEpfd += isEpoll && mmapOfEpfd.matcher(call).find() ? 1 : 0;
-                } else if (isEpoll && call.matches("epoll_\\w+\\(" + epfd + "\\b.*")) {
-                    epollCalls.add(call);
-                }
-            }
+            StraceEvidence ev = StraceEvidence.read(dir, epfd);
             out.printf("  evidence c: strace of a child JVM that waits once on epoll fd %s:%n", epfd);
-            for (String call : epollCalls) {
+            for (String call : ev.epollCalls) {
                 out.println("              " + call);
             }
-            out.printf("              mmap calls in the whole JVM: %d; of the epoll fd: %d%n", mmaps, mmapsOfEpfd);
+            out.printf("              mmap calls in the whole JVM: %d; of the epoll fd: %d%n", ev.mmaps, ev.mmapsOfEpfd);
             out.println("              (strace shows the events array epoll_wait filled - a copy into user memory)");
         } finally {
             try (Stream<Path> files = Files.list(dir)) {
@@ -155,20 +137,84 @@ final class Myths implements Lesson {
         }
     }
 
-    /** Every call in every per-thread strace file, in time order, timestamps removed. */
-    private static List<String> traceLines(Path dir) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                lines.addAll(Files.readAllLines(f));
+    /**
+     * What the per-thread strace files ({@code strace -ff}) say about one epoll fd.
+     *
+     * <p>The story of the fd is read from the one thread that created it, in that
+     * thread's own order. Merging the threads' lines by time does not work: strace
+     * stamps a call when it enters, and another thread's {@code close} of the number
+     * epoll_create1 is about to return can enter after epoll_create1 did (the kernel
+     * frees the number before it hands it out again), so the merged story would end
+     * the epoll fd right after creating it (about 1 run in 15 lost the epoll_wait line).
+     */
+    static final class StraceEvidence {
+        /** The owner thread's epoll_create1 returning the fd, then its epoll_* calls on it, up to its close. */
+        final List<String> epollCalls = new ArrayList<>();
+        /** mmap calls in every thread. */
+        int mmaps;
+        /** mmap calls of the epoll fd by its thread while it named the epoll instance. */
+        int mmapsOfEpfd;
+
+        static StraceEvidence read(Path dir, String epfd) throws IOException {
+            StraceEvidence ev = new StraceEvidence();
+            for (List<String> thread : threads(dir)) {
+                for (String call : thread) {
+                    ev.mmaps += call.startsWith("mmap(") ? 1 : 0;
+                }
+                if (ev.epollCalls.isEmpty()) {
+                    ev.follow(thread, epfd);
+                }
+            }
+            return ev;
+        }
+
+        /** If this thread created the epoll fd and waited on it, records its calls on it. */
+        private void follow(List<String> thread, String epfd) {
+            int created = creationBeforeWait(thread, epfd);
+            if (created < 0) {
+                return; // another thread, or another file that had this number
+            }
+            Pattern mmapOfEpfd = Pattern.compile("mmap\\(.*, " + epfd + ", 0x?[0-9a-f]*\\)");
+            epollCalls.add(thread.get(created));
+            for (String call : thread.subList(created + 1, thread.size())) {
+                if (call.startsWith("close(" + epfd + ")")) {
+                    return;
+                } else if (call.matches("epoll_\\w+\\(" + epfd + "\\b.*")) {
+                    epollCalls.add(call);
+                } else if (mmapOfEpfd.matcher(call).find()) {
+                    mmapsOfEpfd++;
+                }
             }
         }
-        lines.sort(Comparator.comparing(line -> line.substring(0, Math.max(0, line.indexOf(' ')))));
-        List<String> calls = new ArrayList<>();
-        for (String line : lines) {
-            calls.add(line.substring(line.indexOf(' ') + 1));
+    }
+
+    /** Index of the epoll_create1 returning epfd that an epoll_wait on it follows, or -1. */
+    private static int creationBeforeWait(List<String> thread, String epfd) {
+        int created = -1;
+        for (int i = 0; i < thread.size(); i++) {
+            String call = thread.get(i);
+            if (call.startsWith("epoll_create1") && call.endsWith("= " + epfd)) {
+                created = i; // the latest one: the number may have named an earlier epoll fd
+            } else if (created >= 0 && call.startsWith("epoll_wait(" + epfd + ",")) {
+                return created;
+            }
         }
-        return calls;
+        return -1;
+    }
+
+    /** Each per-thread strace file's calls, in that thread's order, timestamps removed. */
+    private static List<List<String>> threads(Path dir) throws IOException {
+        List<List<String>> threads = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir).sorted()) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                List<String> calls = new ArrayList<>();
+                for (String line : Files.readAllLines(f)) {
+                    calls.add(line.substring(line.indexOf(' ') + 1)); // -ttt: "1764630000.123456 call"
+                }
+                threads.add(calls);
+            }
+        }
+        return threads;
     }
 
     /** The java command that runs {@link Child} with this JVM's classpath and library settings. */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every lesson runs against the real kernel, and the facts it prints — the kernel's
@@ -169,14 +170,35 @@ class LessonsTest {
         String one = " 1".repeat(ThunderingHerd.CONNECTIONS).strip();
         has(out, "EPOLLIN\\|EPOLLET: +wake-ups per connection: " + all + " ");
         has(out, "EPOLLIN\\|EPOLLET\\|EPOLLEXCLUSIVE: +wake-ups per connection: " + one + " ");
-        Matcher herd = find(out, "EPOLLIN: +epoll_wait returned \\d+ times, (\\d+) accepts, \\d+ met EAGAIN;"
+        Matcher herd = find(out, "EPOLLIN: +epoll_wait returned \\d+ times, (\\d+) accepts, (\\d+) met EAGAIN;"
                 + " kernel: (\\d+) context switches");
         Matcher exclusive = find(out, "EPOLLIN\\|EPOLLEXCLUSIVE: +epoll_wait returned \\d+ times, (\\d+) accepts,"
-                + " \\d+ met EAGAIN; kernel: (\\d+) context switches");
+                + " (\\d+) met EAGAIN; kernel: (\\d+) context switches");
         assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(herd.group(1)));
         assertEquals(ThunderingHerd.CONNECTIONS, Integer.parseInt(exclusive.group(1)));
-        assertTrue(Long.parseLong(herd.group(2)) > Long.parseLong(exclusive.group(2)),
+        assertTrue(Long.parseLong(herd.group(3)) > Long.parseLong(exclusive.group(3)),
                 "the kernel woke more threads without EPOLLEXCLUSIVE:\n" + out);
+        int eagainHerd = Integer.parseInt(herd.group(2));
+        int eagainExclusive = Integer.parseInt(exclusive.group(2));
+        assertTrue(out.contains(ThunderingHerd.part2Verdict(eagainHerd, eagainExclusive)),
+                "the verdict follows the counts printed above it:\n" + out);
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s+", " ");
+    }
+
+    /** The verdict names what the EAGAIN counts show, whichever way a run went. */
+    @Test
+    void thunderingHerdVerdictFollowsTheEagainCounts() {
+        String none = oneLine(ThunderingHerd.part2Verdict(0, 0));
+        assertTrue(none.contains("saw no herd"), none);
+        String some = oneLine(ThunderingHerd.part2Verdict(1, 0));
+        assertTrue(some.contains("saw some of the herd: 1 accept met EAGAIN without EPOLLEXCLUSIVE, 0 with"),
+                some);
+        assertTrue(!some.contains("no herd"), some);
+        String three = oneLine(ThunderingHerd.part2Verdict(3, 1));
+        assertTrue(three.contains("3 accepts met EAGAIN without EPOLLEXCLUSIVE, 1 with"), three);
     }
 
     @Test
@@ -196,5 +218,31 @@ class LessonsTest {
         has(out, "epoll_wait = 1, data=" + fd + " - fd " + fd + ", which is closed");
         has(out, "epoll_ctl\\(DEL, " + fd + "\\) = EBADF");
         has(out, "close\\(\\d+\\) too: epoll_wait = 0");
+    }
+
+    /**
+     * The interleaving that made myth 1's evidence c intermittent: another thread's
+     * close of the number epoll_create1 is about to return entered after epoll_create1
+     * did (the kernel freed the number before allocating it again). Merged by entry
+     * time, that close seemed to end the epoll fd, and its epoll_ctl and epoll_wait
+     * went missing. The thread that owns the fd tells its story in order.
+     */
+    @Test
+    void mythsStraceEvidenceFollowsTheThreadThatOwnsTheEpollFd(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("trace.100"), List.of(
+                "1000.000100 epoll_create1(EPOLL_CLOEXEC) = 10",
+                "1000.000300 epoll_ctl(10, EPOLL_CTL_ADD, 8, {events=EPOLLIN, data={u32=8, u64=8}}) = 0",
+                "1000.000400 epoll_wait(10, [{events=EPOLLIN, data={u32=8, u64=8}}], 16, 1000) = 1",
+                "1000.000500 close(10) = 0"));
+        Files.write(dir.resolve("trace.101"), List.of(
+                "1000.000050 mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 10, 0) = 0x7f0000000000",
+                "1000.000200 close(10) = 0",
+                "1000.000600 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000001000"));
+        Myths.StraceEvidence ev = Myths.StraceEvidence.read(dir, "10");
+        assertEquals(List.of("epoll_create1(EPOLL_CLOEXEC) = 10",
+                "epoll_ctl(10, EPOLL_CTL_ADD, 8, {events=EPOLLIN, data={u32=8, u64=8}}) = 0",
+                "epoll_wait(10, [{events=EPOLLIN, data={u32=8, u64=8}}], 16, 1000) = 1"), ev.epollCalls);
+        assertEquals(2, ev.mmaps);
+        assertEquals(0, ev.mmapsOfEpfd, "the mmap of the file that had number 10 before is not the epoll fd's");
     }
 }

@@ -1,0 +1,256 @@
+package io.jmux.bench;
+
+import static io.jmux.bench.Format.fmtBytes;
+import static io.jmux.bench.Format.fmtNs;
+import static io.jmux.bench.Format.fmtRatio;
+import static io.jmux.bench.Scenarios.C;
+import static io.jmux.bench.Scenarios.IMPLS;
+import static io.jmux.bench.Scenarios.SCENARIOS;
+import static io.jmux.bench.Verdicts.ratio;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import io.jmux.bench.Figure.Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * report.md for one run: the machine, the targets table, the call floor, a table (and
+ * a chart) per scenario and ready value, the charts across scenarios, the trace-mode
+ * comparison, the echo runs and the list of files. Numbers come from {@link Results},
+ * judgements from {@link Verdicts}, pictures from {@link Charts}.
+ */
+final class ReportMarkdown {
+    private final Path dir;
+    private final Results results;
+    private final Verdicts verdicts;
+    private final Charts charts;
+    private final StringBuilder md = new StringBuilder();
+
+    ReportMarkdown(Path dir, Results results, Charts charts) {
+        this.dir = dir;
+        this.results = results;
+        this.verdicts = new Verdicts(results);
+        this.charts = charts;
+    }
+
+    /** The whole report, in its order; the charts are drawn on the way. */
+    String render() throws IOException {
+        header();
+        targets();
+        floor();
+        for (String scenario : SCENARIOS.keySet()) {
+            if (!scenario.equals("noop")) {
+                scenarioSections(scenario);
+            }
+        }
+        syscallChartLinks();
+        registrationChartLink();
+        trace();
+        echo();
+        files();
+        return md.toString();
+    }
+
+    private void header() {
+        md.append("# jmux benchmarks: ").append(results.str("profile", "?")).append(" run\n\n");
+        md.append("| | |\n|---|---|\n");
+        row("Date", results.str("date", "?"));
+        row("CPU", results.str("cpu", "?") + " (" + results.str("cpus", "?") + " CPUs seen by the JVM)");
+        row("Kernel", results.str("kernel", "?"));
+        row("JDK", results.str("jdk", "?"));
+        row("Load average (1, 5, 15 min) at start / end",
+                results.str("loadAverageAtStart", "?") + " / " + results.str("loadAverageAtEnd", "?"));
+        row("JMH settings", results.str("warmupIterations", "?") + " warm-up + " + results.str("iterations", "?")
+                + " measured iterations of " + results.str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
+        row("C twin settings", "1 warm-up + " + results.str("iterations", "?") + " measured iterations of "
+                + results.str("iterationMillis", "?") + " ms, run before and after JMH");
+        row("FFM", results.str("ffm", "not recorded"));
+        md.append('\n');
+        if (results.machine().has("notes")) {
+            for (JsonElement note : results.machine().getAsJsonArray("notes")) {
+                md.append("- ").append(note.getAsString()).append('\n');
+            }
+            md.append('\n');
+        }
+        md.append("The C twin runs with one idle thread besides the measuring one, because a JVM is"
+                + " multi-threaded and Linux looks fds up more expensively in a process whose fd table"
+                + " is shared (fdget takes a file reference): poll and select pay that per fd, so a"
+                + " single-threaded C reference would charge jmux for the JVM's threads. Where the"
+                + " suite also ran it single-threaded, that row is `C, single-threaded`.\n\n");
+        md.append("ns/op is JMH's average time per op (the C twin's: the mean of its iterations,"
+                + " run once before and once after JMH and pooled),"
+                + " ± the 99.9% confidence half-width JMH computes (the C twin's with the same"
+                + " statistics). × C is ns/op divided by the C twin's at the same point, ± the"
+                + " propagated error; + ns is the difference. B/op is JMH's `gc.alloc.rate.norm`:"
+                + " bytes allocated by all threads during an iteration divided by its ops, so the"
+                + " harness's own few kB per iteration show up as a few B/op when an op takes"
+                + " milliseconds; an allocation by the op itself would be 16 B/op or more at every n.\n\n");
+    }
+
+    private void row(String name, String value) {
+        md.append("| ").append(name).append(" | ").append(value).append(" |\n");
+    }
+
+
+
+    private void targets() {
+        md.append("## Against the targets\n\n");
+        md.append("A target is *met* when the ratio plus its error is within it, *missed* when the"
+                + " ratio minus its error is beyond it, else *within error*.\n\n");
+        md.append("| call | ready | jmux ÷ C at n=1 (≤ 1.10) | worst jmux ÷ C at n ≥ 100 (≤ 1.02)"
+                + " | worst jmux ÷ Netty (≤ 1) | worst jmux ÷ JNA (< 1) | FFM ÷ jmux (n=1) | worst jmux B/op (0) |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        for (String scenario : List.of("epoll_wait", "poll", "select")) {
+            for (String ready : results.readies(scenario)) {
+                md.append("| ").append(scenario).append(" | ").append(ready).append(" | ")
+                        .append(verdicts.judgeAt(scenario, ready, 1, C, 1.10)).append(" | ")
+                        .append(verdicts.judgeWorst(scenario, ready, n -> n >= 100, C, 1.02, false)).append(" | ")
+                        .append(verdicts.judgeWorst(scenario, ready, n -> true, "Netty epoll", 1.0, false)).append(" | ")
+                        .append(verdicts.judgeWorst(scenario, ready, n -> true, "JNA", 1.0, true)).append(" | ")
+                        .append(verdicts.ffmRatio(scenario, ready)).append(" | ")
+                        .append(verdicts.worstAllocation(scenario, ready)).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+
+    private void floor() {
+        Figure c = results.find(C, new Key("noop", -1, "-"));
+        List<Figure> rows = results.figures().stream().filter(f -> f.scenario().startsWith("noop"))
+                .sorted(Comparator.comparingInt((Figure f) -> IMPLS.indexOf(f.impl()))
+                        .thenComparing(Figure::scenario))
+                .collect(Collectors.toList());
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## ").append(SCENARIOS.get("noop")[0]).append("\n\n");
+        md.append(SCENARIOS.get("noop")[1]).append(" The jmux − C difference is the JNI transition"
+                + " that every jmux call pays on top of its syscall. `noop_refcount` (a proxy, not jmux"
+                + " code) wraps the same JNI call in the in-flight count io.jmux.Epoll keeps around each"
+                + " call; its difference to `noop` is what that count costs per epoll call.\n\n");
+        md.append("| binding | call | ns/op | ± | + ns vs C | B/op |\n|---|---|---:|---:|---:|---:|\n");
+        for (Figure f : rows) {
+            String plus = c == null || f.impl().equals(C) ? ""
+                    : String.format(Locale.ROOT, "%+.1f", f.score() - c.score());
+            md.append("| ").append(f.impl()).append(" | `").append(f.scenario()).append("` | ")
+                    .append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error())).append(" | ")
+                    .append(plus).append(" | ").append(fmtBytes(f.bytesPerOp())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ---- one section per scenario and ready value ----
+
+    private void scenarioSections(String scenario) throws IOException {
+        for (String ready : results.readies(scenario)) {
+            List<Figure> rows = results.figures().stream()
+                    .filter(f -> f.scenario().equals(scenario) && f.ready().equals(ready))
+                    .sorted(Comparator.comparingInt(Figure::n).thenComparingInt(f -> IMPLS.indexOf(f.impl())))
+                    .collect(Collectors.toList());
+            md.append("## ").append(SCENARIOS.get(scenario)[0]);
+            if (!ready.equals("-")) {
+                md.append(", ready=").append(ready);
+            }
+            md.append("\n\nOne op: ").append(SCENARIOS.get(scenario)[1]).append("\n\n");
+            table(rows);
+            Path chart = charts.bindingChart(scenario, ready, rows);
+            if (chart != null) {
+                md.append("![").append(scenario).append("](").append(chart.getFileName()).append(")\n\n");
+            }
+        }
+    }
+
+    private void table(List<Figure> rows) {
+        md.append("| n | binding | ns/op | ± | × C | + ns vs C | B/op |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Figure f : rows) {
+            Figure c = results.find(C, f.key());
+            String times = "";
+            String plus = "";
+            if (c != null && !f.impl().equals(C)) {
+                times = fmtRatio(ratio(f, c));
+                plus = String.format(Locale.ROOT, "%+.1f", f.score() - c.score());
+            }
+            md.append("| ").append(f.n() < 0 ? "" : String.valueOf(f.n())).append(" | ").append(f.impl())
+                    .append(" | ").append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error()))
+                    .append(" | ").append(times).append(" | ").append(plus)
+                    .append(" | ").append(fmtBytes(f.bytesPerOp())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    // ---- charts drawn across scenarios ----
+
+    private void syscallChartLinks() throws IOException {
+        List<Path> made = charts.syscallCharts();
+        if (!made.isEmpty()) {
+            md.append("## Charts: the syscalls side by side\n\n");
+            for (Path p : made) {
+                md.append("![").append(p.getFileName()).append("](").append(p.getFileName()).append(")\n\n");
+            }
+        }
+    }
+
+    private void registrationChartLink() throws IOException {
+        Path p = charts.registrationChart();
+        if (p != null) {
+            md.append("![registration](").append(p.getFileName()).append(")\n\n");
+        }
+    }
+
+    // ---- trace hook ----
+
+    private void trace() {
+        if (results.traceFigures().isEmpty()) {
+            return;
+        }
+        md.append("## Trace mode off: default fork ÷ `-Djmux.trace=false` fork\n\n");
+        boolean present = results.machine().has("jmuxTrace") && results.machine().get("jmuxTrace").getAsBoolean();
+        md.append(present ? "io.jmux.Trace is in the jmux jar measured: both forks run with tracing off,"
+                + " one by default, one by the explicit property; they should match within error.\n\n"
+                : "io.jmux.Trace is **not** in the jmux jar measured: both forks run identical code, so"
+                + " this only shows the noise floor of the comparison (hook waiting for the trace mode).\n\n");
+        md.append("| n | ready | default ns/op | ± | trace=false ns/op | ± | default ÷ trace=false |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Figure d : results.traceFigures()) {
+            if (!d.scenario().equals("epoll_wait_default")) {
+                continue;
+            }
+            Figure f = results.traceFigures().stream().filter(t -> t.scenario().equals("epoll_wait_trace_false")
+                    && t.n() == d.n() && t.ready().equals(d.ready())).findFirst().orElse(null);
+            if (f != null) {
+                md.append("| ").append(d.n()).append(" | ").append(d.ready()).append(" | ")
+                        .append(fmtNs(d.score())).append(" | ").append(fmtNs(d.error())).append(" | ")
+                        .append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error())).append(" | ")
+                        .append(fmtRatio(ratio(d, f))).append(" |\n");
+            }
+        }
+        md.append('\n');
+    }
+
+    // ---- echo throughput (written by EchoSuite) ----
+
+    private void echo() throws IOException {
+        Path file = dir.resolve("echo.json");
+        if (!Files.exists(file)) {
+            return;
+        }
+        EchoReport.render(JsonParser.parseString(Files.readString(file)).getAsJsonObject(), md, dir, charts.made());
+    }
+
+    private void files() throws IOException {
+        md.append("## Files\n\n");
+        try (var list = Files.list(dir)) {
+            list.map(p -> p.getFileName().toString()).sorted()
+                    .forEach(name -> md.append("- `").append(name).append("`\n"));
+        }
+        md.append('\n');
+    }
+}
