@@ -9,9 +9,10 @@ package io.jmux;
  * <p>The memory is {@code sizeof(sigset_t)} bytes (glibc's 1024 bits, read from C); the
  * kernel reads the first {@code _NSIG / 8} of them (8 bytes: signals 1 .. 64), which is
  * the size glibc's {@code signalfd} and {@code pthread_sigmask} pass it. glibc refuses,
- * with {@code EINVAL}, signal numbers outside {@code 1 .. _NSIG-1} and the two it keeps
- * for itself ({@code __SIGRTMIN} and {@code __SIGRTMIN+1}, 32 and 33); {@link #fill()}
- * leaves those two out.
+ * with {@code EINVAL}, signal numbers outside {@code 1 .. _NSIG-1}; {@link #add} and
+ * {@link #remove} also refuse the two it keeps for itself ({@code __SIGRTMIN} and
+ * {@code __SIGRTMIN+1}, 32 and 33), which {@link #fill()} leaves out and
+ * {@link #contains} reports absent.
  *
  * <p>{@link #close()} makes every later use throw {@link IllegalStateException}. Not
  * thread-safe, as a {@code sigset_t} is not.
@@ -90,7 +91,7 @@ public final class SigSet extends NativeArray {
      *
      * @param signo a signal number, 1 .. {@code _NSIG-1}
      * @return true if signo is in the set
-     * @throws ErrnoException {@code EINVAL} for a number glibc refuses
+     * @throws ErrnoException {@code EINVAL} for a number outside {@code 1 .. _NSIG-1}
      * @throws IllegalStateException if closed
      */
     public boolean contains(int signo) throws ErrnoException {
