@@ -249,7 +249,10 @@ public final class SignalFd implements AutoCloseable {
         if (r >= 0) {
             return r / SignalFdInfos.SIZEOF;
         }
-        return Sys.transfer(r, "read", "signalfd=" + owner.fd + ", count=" + infos.capacity);
+        if (Errno.isWouldBlock(r)) {
+            return r; // before the message below is built: would-block allocates nothing
+        }
+        throw Sys.error(r, "read", "signalfd=" + owner.fd + ", count=" + infos.capacity);
     }
 
     /**
