@@ -36,7 +36,32 @@ import java.nio.ByteBuffer;
  * and may move to another carrier at any blocking point: use a platform thread.
  *
  * <h2>Signals a JVM leaves free</h2>
- * SIGNALS_PROBED
+ * Probed with {@code sigaction(sig, NULL, &old)} ({@link #sigaction}) for every signal 1 ..
+ * {@code SIGRTMAX}, and each thread's blocked mask from {@code /proc/self/task/N/status},
+ * in a fresh JVM after NIO and jmux have been used, on JDK 17.0.15 and 25.0.3 on Linux
+ * 6.18 ({@code SignalProbe} and {@code SignalFdTest} in the tests; docs/signals.md has
+ * the table):
+ * <ul>
+ *   <li>HotSpot installs {@code SA_SIGINFO} handlers for SIGHUP, SIGINT, SIGQUIT,
+ *       SIGILL, SIGBUS, SIGFPE, SIGSEGV, SIGUSR2 (thread suspend/resume), SIGPIPE,
+ *       SIGTERM and SIGXFSZ; SIGQUIT (thread dumps) is blocked in every thread but the
+ *       signal dispatcher.</li>
+ *   <li>glibc keeps 32 and 33 for itself ({@code sigaction} answers {@code EINVAL}).</li>
+ *   <li>{@code __SIGRTMAX - 2} (62) has the JDK's NIO wake-up handler (or jmux's
+ *       identical one): {@link #WAKE_SIGNAL}, reserved.</li>
+ *   <li>Every other real-time signal, {@link #SIGRTMIN} (34) .. {@code SIGRTMAX - 3} (61)
+ *       and 63, 64, has the default action and is blocked by no thread.</li>
+ * </ul>
+ * So pick {@code F_SETSIG} signals from {@code SIGRTMIN .. SIGRTMAX - 3}; check with
+ * {@link #sigaction} that yours is still {@link #SIG_DFL}, since any native library in
+ * the process (a profiler, another binding) may claim one. Never install a handler and
+ * never rely on a default action: a real-time signal's default action, like SIGIO's,
+ * ends the process, and a process-directed signal goes to any thread that does not
+ * block it, which every JVM thread is. So direct each signal to the one thread that
+ * blocks it ({@code F_OWNER_TID}), and block SIGIO there too: when the real-time queue
+ * is full ({@code RLIMIT_SIGPENDING}, {@code ulimit -i}) the kernel sends SIGIO to the
+ * same thread instead (with {@code ssi_code} {@link #SI_KERNEL} and no fd): events were
+ * lost, so poll every fd once.
  *
  * <h2>Ownership and closing</h2>
  * A SignalFd owns its fd and closes it exactly once: on the first {@link #close()} or by a

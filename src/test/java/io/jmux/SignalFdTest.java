@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -164,26 +163,10 @@ class SignalFdTest {
     @Test
     void closeWakesAThreadBlockedInRead() throws Exception {
         try (SigSet set = new SigSet().add(SignalFd.SIGRTMIN + 4); SignalFdInfos infos = new SignalFdInfos(1)) {
-            SignalFd sfd = SignalFd.create(set, SignalFd.SFD_CLOEXEC); // blocking
-            CountDownLatch started = new CountDownLatch(1);
-            AtomicReference<Object> result = new AtomicReference<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    SignalFd.pthreadSigmask(SignalFd.SIG_BLOCK, set, null);
-                    started.countDown();
-                    result.set(sfd.read(infos));
-                } catch (Throwable e) {
-                    result.set(e);
-                }
-            });
-            reader.start();
-            started.await();
-            Thread.sleep(50); // most likely in read(2) by now; if not, read sees the close
-            sfd.close();
-            reader.join(10_000);
-            assertFalse(reader.isAlive(), "close woke the reader");
-            assertEquals(0, result.get(), "a read closed under it returns 0");
-            assertFalse(sfd.isOpen());
+            CloseWakes.check(() -> SignalFd.create(set, SignalFd.SFD_CLOEXEC), sfd -> { // blocking
+                SignalFd.pthreadSigmask(SignalFd.SIG_BLOCK, set, null); // the reader's own thread
+                return sfd.read(infos);
+            }, 0);
         }
     }
 
