@@ -5,6 +5,7 @@
  * signalfd go through its owner (owner.h), so close wakes a blocked reader. */
 #include "jmux.h"
 #include "owner.h"
+#include "signals.h"
 #include "io_jmux_SignalFdSys.h"
 
 #include <pthread.h>
@@ -70,7 +71,7 @@ JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_pthreadSigmask0(JNIEnv *env, jcl
 }
 
 /* sigaction(signo, NULL, &old): what is installed, never changing it.
- * SIG_DFL (0), SIG_IGN (1), JMUX_SIG_HANDLER, JMUX_SIG_SIGINFO, or -errno. */
+ * JMUX_SIG_DFL, _IGN, _HANDLER, _SIGINFO (signals.h), or -errno. */
 JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_sigactionKind0(JNIEnv *env, jclass cls, jint signo) {
     (void) env;
     (void) cls;
@@ -82,12 +83,27 @@ JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_sigactionKind0(JNIEnv *env, jcla
         return JMUX_SIG_SIGINFO;
     }
     if (old.sa_handler == SIG_DFL) {
-        return 0;
+        return JMUX_SIG_DFL;
     }
     if (old.sa_handler == SIG_IGN) {
-        return 1;
+        return JMUX_SIG_IGN;
     }
     return JMUX_SIG_HANDLER;
+}
+
+/* glibc's SIGRTMIN and SIGRTMAX are calls (__libc_current_sigrtmin()), not
+ * constants: the first real-time signal glibc leaves to applications is only
+ * known at run time. */
+JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_sigrtmin0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return SIGRTMIN;
+}
+
+JNIEXPORT jint JNICALL Java_io_jmux_SignalFdSys_sigrtmax0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return SIGRTMAX;
 }
 
 /* signalfd(-1, mask, flags): a new signalfd. */

@@ -30,6 +30,7 @@ final class FdSys {
 
     /** Both fds packed (read end low), or -errno. */
     static long pipe2(int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = pipe20(flags);
         if (Trace.ON) {
@@ -40,6 +41,7 @@ final class FdSys {
     }
 
     static int readBuffer(int fd, ByteBuffer b, int position, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = readBuffer0(fd, b, position, count);
         Reference.reachabilityFence(b);
@@ -50,6 +52,7 @@ final class FdSys {
     }
 
     static int readArray(int fd, byte[] b, int offset, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = readArray0(fd, b, offset, count);
         if (Trace.ON) {
@@ -59,6 +62,7 @@ final class FdSys {
     }
 
     static int writeBuffer(int fd, ByteBuffer b, int position, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = writeBuffer0(fd, b, position, count);
         Reference.reachabilityFence(b);
@@ -69,6 +73,7 @@ final class FdSys {
     }
 
     static int writeArray(int fd, byte[] b, int offset, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = writeArray0(fd, b, offset, count);
         if (Trace.ON) {
@@ -79,6 +84,7 @@ final class FdSys {
 
     /** {@code close(fd)}: 0 or -errno. Never retried: Linux frees the number even on EINTR. */
     static int close(int fd) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = close0(fd);
         if (Trace.ON) {
@@ -88,6 +94,7 @@ final class FdSys {
     }
 
     static int fcntl(int fd, int cmd, int arg) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = fcntl0(fd, cmd, arg);
         if (Trace.ON) {
@@ -105,6 +112,7 @@ final class FdSys {
     }
 
     static int dup(int fd) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = dup0(fd);
         if (Trace.ON) {
@@ -114,6 +122,7 @@ final class FdSys {
     }
 
     static int dup3(int oldfd, int newfd, int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = dup30(oldfd, newfd, flags);
         if (Trace.ON) {
@@ -124,6 +133,7 @@ final class FdSys {
 
     /** {@code fcntl(fd, F_SETOWN_EX, &(struct f_owner_ex){type, pid})}: 0 or -errno. */
     static int setOwnEx(int fd, int type, int pid) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = setOwnEx0(fd, type, pid);
         if (Trace.ON) {
@@ -135,6 +145,7 @@ final class FdSys {
 
     /** {@code fcntl(fd, F_GETOWN_EX, &owner)}: type in the high 32 bits, pid in the low, or -errno. */
     static long getOwnEx(int fd) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = getOwnEx0(fd);
         if (Trace.ON) {
@@ -146,6 +157,7 @@ final class FdSys {
 
     /** {@code gettid()}: the calling thread's kernel thread id. */
     static int gettid() {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = gettid0();
         if (Trace.ON) {
@@ -155,10 +167,12 @@ final class FdSys {
     }
 
     static int fileDescriptorFd(FileDescriptor descriptor) {
+        Native.ensureLoaded();
         return fileDescriptorFd0(descriptor);
     }
 
     static int channelFd(SelectableChannel channel) {
+        Native.ensureLoaded();
         return channelFd0(channel);
     }
 

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  *
  * <pre>{@code
  * // Signal-driven I/O: "fd N is readable, band B", to this thread, with no handler.
- * int sig = SignalFd.SIGRTMIN;                        // see "Signals a JVM leaves free"
+ * int sig = SignalFd.sigrtmin();                      // see "Signals a JVM leaves free"
  * try (SigSet set = new SigSet().add(sig).add(SignalFd.SIGIO);
  *      SignalFdInfos infos = new SignalFdInfos(16)) {
  *     SignalFd.pthreadSigmask(SignalFd.SIG_BLOCK, set, null);  // this thread only
@@ -49,7 +49,7 @@ import java.nio.ByteBuffer;
  *   <li>glibc keeps 32 and 33 for itself ({@code sigaction} answers {@code EINVAL}).</li>
  *   <li>{@code __SIGRTMAX - 2} (62) has the JDK's NIO wake-up handler (or jmux's
  *       identical one): {@link #WAKE_SIGNAL}, reserved.</li>
- *   <li>Every other real-time signal, {@link #SIGRTMIN} (34) .. {@code SIGRTMAX - 3} (61)
+ *   <li>Every other real-time signal, {@link #sigrtmin()} (34) .. {@code SIGRTMAX - 3} (61)
  *       and 63, 64, has the default action and is blocked by no thread.</li>
  * </ul>
  * So pick {@code F_SETSIG} signals from {@code SIGRTMIN .. SIGRTMAX - 3}; check with
@@ -159,13 +159,10 @@ public final class SignalFd implements AutoCloseable {
     public static final int SIGPWR = Native.constant("SIGPWR");
     /** Bad system call. */
     public static final int SIGSYS = Native.constant("SIGSYS");
-    /**
-     * The first real-time signal glibc leaves to applications (34: glibc keeps 32 and 33),
-     * read from the running glibc.
-     */
-    public static final int SIGRTMIN = Native.constant("SIGRTMIN");
-    /** The last real-time signal (64). */
-    public static final int SIGRTMAX = Native.constant("SIGRTMAX");
+    /** The kernel's first real-time signal (32); glibc keeps it and the next for itself. */
+    public static final int __SIGRTMIN = Native.constant("__SIGRTMIN");
+    /** The kernel's last real-time signal (64). */
+    public static final int __SIGRTMAX = Native.constant("__SIGRTMAX");
     /**
      * {@code __SIGRTMAX - 2}: the signal the JDK sends to wake threads blocked in NIO, and
      * jmux sends to wake threads in a call on an object being closed. Do not block it, or
@@ -203,6 +200,9 @@ public final class SignalFd implements AutoCloseable {
     public static final int POLL_HUP = Native.constant("POLL_HUP");
 
     private static final int EINTR = Errno.EINTR;
+
+    private static volatile int sigrtmin;
+    private static volatile int sigrtmax;
 
     private final Owner owner;
 
@@ -302,6 +302,34 @@ public final class SignalFd implements AutoCloseable {
             throw Sys.error(r, "pthread_sigmask", SignalFdSys.howName(how) + ", "
                     + SignalFdSys.setText(set));
         }
+    }
+
+    /**
+     * {@code SIGRTMIN}: the first real-time signal glibc leaves to applications (34; glibc
+     * keeps 32 and 33). In glibc this is a call, {@code __libc_current_sigrtmin()}, not a
+     * constant, so it is a method here; asked once.
+     *
+     * @return the signal number
+     */
+    public static int sigrtmin() {
+        int s = sigrtmin;
+        if (s == 0) {
+            sigrtmin = s = SignalFdSys.sigrtmin();
+        }
+        return s;
+    }
+
+    /**
+     * {@code SIGRTMAX}: the last real-time signal (64), {@code __libc_current_sigrtmax()}.
+     *
+     * @return the signal number
+     */
+    public static int sigrtmax() {
+        int s = sigrtmax;
+        if (s == 0) {
+            sigrtmax = s = SignalFdSys.sigrtmax();
+        }
+        return s;
     }
 
     /**

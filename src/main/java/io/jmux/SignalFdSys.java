@@ -39,19 +39,20 @@ final class SignalFdSys {
     static final int SIG_BLOCK = Native.constant("SIG_BLOCK");
     static final int SIG_UNBLOCK = Native.constant("SIG_UNBLOCK");
     static final int SIG_SETMASK = Native.constant("SIG_SETMASK");
-    static final int SIG_DFL = Native.constant("SIG_DFL");
-    static final int SIG_IGN = Native.constant("SIG_IGN");
+    static final int SIG_DFL = Native.constant("JMUX_SIG_DFL");
+    static final int SIG_IGN = Native.constant("JMUX_SIG_IGN");
     static final int HANDLER = Native.constant("JMUX_SIG_HANDLER");
     static final int SIGINFO_HANDLER = Native.constant("JMUX_SIG_SIGINFO");
 
-    /** SIGHUP .. SIGSYS, SIGRTMIN, SIGRTMAX; not SIG_BLOCK and friends. */
+    /** SIGHUP .. SIGSYS (real-time signals print as numbers); not SIG_BLOCK and friends. */
     static final CNames SIGNALS = CNames.of("SIG", "SIG_");
     static final CNames FLAGS = CNames.of("SFD_");
     static final CNames CODES = CNames.of("SI_");
     static final CNames BAND_CODES = CNames.of("POLL_");
     private static final CNames BAND_BITS = CNames.of("POLL", "POLL_");
     private static final int SIGIO = Native.constant("SIGIO");
-    private static final int SIGRTMIN = Native.constant("SIGRTMIN");
+    /** The kernel's first real-time signal (32): siginfos from F_SETSIG carry a band from here up. */
+    private static final int KERNEL_SIGRTMIN = Native.constant("__SIGRTMIN");
 
     private SignalFdSys() {}
 
@@ -62,6 +63,7 @@ final class SignalFdSys {
     // ---- glibc's sigset operations (no syscall, so not traced) ----
 
     static int sigemptyset(SigSet set) {
+        Native.ensureLoaded();
         ByteBuffer keep = set.buffer(); // the memory stays alive across the call
         int r = sigemptyset0(set.address);
         Reference.reachabilityFence(keep);
@@ -69,6 +71,7 @@ final class SignalFdSys {
     }
 
     static int sigfillset(SigSet set) {
+        Native.ensureLoaded();
         ByteBuffer keep = set.buffer(); // the memory stays alive across the call
         int r = sigfillset0(set.address);
         Reference.reachabilityFence(keep);
@@ -76,6 +79,7 @@ final class SignalFdSys {
     }
 
     static int sigaddset(SigSet set, int signo) {
+        Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigaddset0(set.address, signo);
         Reference.reachabilityFence(keep);
@@ -83,6 +87,7 @@ final class SignalFdSys {
     }
 
     static int sigdelset(SigSet set, int signo) {
+        Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigdelset0(set.address, signo);
         Reference.reachabilityFence(keep);
@@ -90,6 +95,7 @@ final class SignalFdSys {
     }
 
     static int sigismember(SigSet set, int signo) {
+        Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigismember0(set.address, signo);
         Reference.reachabilityFence(keep);
@@ -100,6 +106,7 @@ final class SignalFdSys {
 
     /** {@code pthread_sigmask(how, set, oldset)} on the calling thread; null is NULL. 0 or -errno. */
     static int pthreadSigmask(int how, SigSet set, SigSet oldset) {
+        Native.ensureLoaded();
         ByteBuffer keepSet = set == null ? null : set.buffer();
         ByteBuffer keepOld = oldset == null ? null : oldset.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
@@ -115,6 +122,7 @@ final class SignalFdSys {
 
     /** {@code sigaction(signo, NULL, &old)}: SIG_DFL, SIG_IGN, HANDLER, SIGINFO_HANDLER, or -errno. */
     static int sigactionKind(int signo) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = sigactionKind0(signo);
         if (Trace.ON) {
@@ -124,8 +132,21 @@ final class SignalFdSys {
         return r;
     }
 
+    /** glibc's {@code SIGRTMIN}, a call ({@code __libc_current_sigrtmin()}), not a constant. */
+    static int sigrtmin() {
+        Native.ensureLoaded();
+        return sigrtmin0();
+    }
+
+    /** glibc's {@code SIGRTMAX} ({@code __libc_current_sigrtmax()}). */
+    static int sigrtmax() {
+        Native.ensureLoaded();
+        return sigrtmax0();
+    }
+
     /** {@code signalfd(-1, mask, flags)}: a new fd, or -errno. */
     static int signalfd(SigSet mask, int flags) {
+        Native.ensureLoaded();
         ByteBuffer keep = mask.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = signalfd0(mask.address, flags);
@@ -138,6 +159,7 @@ final class SignalFdSys {
 
     /** {@code signalfd(fd, mask, flags)} on an owned signalfd: 0 (its fd) or -errno. */
     static int setmask(Owner o, SigSet mask, int flags) {
+        Native.ensureLoaded();
         ByteBuffer keep = mask.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = setmask0(o.address, o.gen, mask.address, flags);
@@ -154,6 +176,7 @@ final class SignalFdSys {
      * The caller keeps {@code infos.buffer()} in a local across the call.
      */
     static int read(Owner o, NativeArray infos, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int bytes = count * SIZEOF_INFO;
         int r = read0(o.address, o.gen, infos.address, bytes);
@@ -225,7 +248,7 @@ final class SignalFdSys {
 
     /** True if the siginfo came from F_SETSIG/SIGIO with an fd and band (si_code POLL_*). */
     private static boolean isBandCode(int signo, int code) {
-        return (signo == SIGIO || signo >= SIGRTMIN) && BAND_CODES.value(code).startsWith("POLL_");
+        return (signo == SIGIO || signo >= KERNEL_SIGRTMIN) && BAND_CODES.value(code).startsWith("POLL_");
     }
 
     private static native int sigemptyset0(long set);
@@ -241,6 +264,10 @@ final class SignalFdSys {
     private static native int pthreadSigmask0(int how, long set, long oldset);
 
     private static native int sigactionKind0(int signo);
+
+    private static native int sigrtmin0();
+
+    private static native int sigrtmax0();
 
     private static native int signalfd0(long mask, int flags);
 

@@ -30,6 +30,7 @@ final class TimerFdSys {
     private TimerFdSys() {}
 
     static int create(int clockid, int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = create0(clockid, flags);
         if (Trace.ON) {
@@ -41,6 +42,7 @@ final class TimerFdSys {
     /** {@code timerfd_settime(fd, flags, &new, old)}; old may be null (NULL). 0 or -errno. */
     static int settime(Owner o, int flags, long valueSec, long valueNsec, long intervalSec, long intervalNsec,
                        ItimerSpec old) {
+        Native.ensureLoaded();
         ByteBuffer keep = old == null ? null : old.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = settime0(o.address, o.gen, flags, valueSec, valueNsec, intervalSec, intervalNsec,
@@ -56,6 +58,7 @@ final class TimerFdSys {
     }
 
     static int gettime(Owner o, ItimerSpec curr) {
+        Native.ensureLoaded();
         ByteBuffer keep = curr.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = gettime0(o.address, o.gen, curr.address);
@@ -69,6 +72,7 @@ final class TimerFdSys {
 
     /** {@code read(fd, &count, 8)}: the expirations, or -errno (or {@link Owner#ECLOSED}). */
     static long read(Owner o) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = read0(o.address, o.gen);
         Reference.reachabilityFence(o);

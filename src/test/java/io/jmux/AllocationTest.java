@@ -110,7 +110,7 @@ class AllocationTest {
     /** Signal-driven I/O on this thread: a write, its siginfo read from the signalfd, an EAGAIN. */
     @Test
     void signalfdReadsAllocateNothing() throws Exception {
-        int sig = SignalFd.SIGRTMIN + 5;
+        int sig = SignalFd.sigrtmin() + 5;
         int[] sp = fds.socketpair(true);
         byte[] buf = new byte[8];
         try (SigSet set = new SigSet().add(sig).add(SignalFd.SIGIO); SigSet old = new SigSet();

@@ -15,7 +15,7 @@ public final class SigioOverflow {
         boolean blockSigio = args[0].equals("block-sigio");
         int pairs = Integer.parseInt(args[1]);
         int writes = Integer.parseInt(args[2]);
-        int sig = SignalFd.SIGRTMIN;
+        int sig = SignalFd.sigrtmin();
         try (SigSet set = new SigSet().add(sig); SignalFdInfos infos = new SignalFdInfos(64); Fds fds = new Fds()) {
             if (blockSigio) {
                 set.add(SignalFd.SIGIO);

@@ -17,7 +17,7 @@ public final class SignalProbe {
     /** "1:SIGHUP=SIGINFO 2:... " for every signal; blocked ones marked (blocked by N threads). */
     static String table() throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (int sig = 1; sig <= SignalFd.SIGRTMAX; sig++) {
+        for (int sig = 1; sig <= SignalFd.sigrtmax(); sig++) {
             String kind;
             try {
                 int k = SignalFd.sigaction(sig);

@@ -88,7 +88,7 @@ final class SignalTimerBadInput {
     static void sigSet() {
         api("SigSet()", legal("starts empty", () -> {
             try (SigSet s = new SigSet()) {
-                for (int sig = 1; sig <= SignalFd.SIGRTMAX; sig++) {
+                for (int sig = 1; sig <= SignalFd.sigrtmax(); sig++) {
                     assertFalse(s.contains(sig));
                 }
             }
@@ -234,6 +234,9 @@ final class SignalTimerBadInput {
                 assertEquals(SignalFd.SIGINFO_HANDLER, SignalFd.sigaction(SignalFd.SIGSEGV))));
         action.add(legal("SIGKILL: SIG_DFL", () -> assertEquals(SignalFd.SIG_DFL, SignalFd.sigaction(SignalFd.SIGKILL))));
         api("SignalFd.sigaction(int)", action.toArray(new Case[0]));
+        api("SignalFd.sigrtmin()", legal("glibc's: two past the kernel's first", () ->
+                assertEquals(SignalFd.__SIGRTMIN + 2, SignalFd.sigrtmin())));
+        api("SignalFd.sigrtmax()", legal("the kernel's last", () -> assertEquals(SignalFd.__SIGRTMAX, SignalFd.sigrtmax())));
         api("SignalFd.fd()", ise("after close", () -> closedSignalFd().fd()));
         api("SignalFd.isOpen()", legal("false after close", () -> assertFalse(closedSignalFd().isOpen())));
         api("SignalFd.close()", legal("idempotent", () -> {
