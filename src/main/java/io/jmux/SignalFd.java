@@ -54,11 +54,11 @@ import java.nio.ByteBuffer;
  * </ul>
  * So pick {@code F_SETSIG} signals from {@code SIGRTMIN .. SIGRTMAX - 3}; check with
  * {@link #sigaction} that yours is still {@link #SIG_DFL}, since any native library in
- * the process (a profiler, another binding) may claim one. Never install a handler and
- * never rely on a default action: a real-time signal's default action, like SIGIO's,
- * ends the process, and a process-directed signal goes to any thread that does not
- * block it, which every JVM thread is. So direct each signal to the one thread that
- * blocks it ({@code F_OWNER_TID}), and block SIGIO there too: when the real-time queue
+ * the process (a profiler, another binding) may claim one. No handler is needed, and no
+ * default action may ever run: a real-time signal's default action, like SIGIO's, ends
+ * the process, and a process-directed signal goes to any thread that does not block it,
+ * and no JVM thread blocks these. So direct each signal to the one thread that blocks it
+ * ({@code F_OWNER_TID}), and block SIGIO there too: when the real-time queue
  * is full ({@code RLIMIT_SIGPENDING}, {@code ulimit -i}) the kernel sends SIGIO to the
  * same thread instead (with {@code ssi_code} {@link #SI_KERNEL} and no fd): events were
  * lost, so poll every fd once.
