@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Both fds in one long (read end low, write end high), or -errno. */
@@ -170,6 +171,36 @@ JNIEXPORT jint JNICALL Java_io_jmux_FdSys_fcntl0(JNIEnv *env, jclass cls, jint f
     (void) cls;
     int r = fcntl(fd, cmd, arg);
     return JMUX_RESULT(r);
+}
+
+/* fcntl(fd, F_SETOWN_EX, &(struct f_owner_ex){type, pid}): the struct is
+ * built here, so Java never passes a pointer. */
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_setOwnEx0(JNIEnv *env, jclass cls, jint fd, jint type,
+                                                  jint pid) {
+    (void) env;
+    (void) cls;
+    struct f_owner_ex owner = { .type = (enum __pid_type) type, .pid = pid };
+    int r = fcntl(fd, F_SETOWN_EX, &owner);
+    return JMUX_RESULT(r);
+}
+
+/* fcntl(fd, F_GETOWN_EX, &owner): type in the high 32 bits, pid in the low
+ * 32, or -errno. type is F_OWNER_TID/PID/PGRP (0..2), so a result is >= 0. */
+JNIEXPORT jlong JNICALL Java_io_jmux_FdSys_getOwnEx0(JNIEnv *env, jclass cls, jint fd) {
+    (void) env;
+    (void) cls;
+    struct f_owner_ex owner = { 0 };
+    if (fcntl(fd, F_GETOWN_EX, &owner) < 0) {
+        return -errno;
+    }
+    return ((jlong) (uint32_t) owner.type << 32) | (jlong) (uint32_t) owner.pid;
+}
+
+/* gettid(2) through syscall(2): glibc only wraps it from 2.30 on. */
+JNIEXPORT jint JNICALL Java_io_jmux_FdSys_gettid0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return (jint) syscall(SYS_gettid);
 }
 
 /*

@@ -22,6 +22,7 @@
  */
 #include "jmux.h"
 #include "owner.h"
+#include "signals.h"
 #include "io_jmux_Owner.h"
 
 #include <linux/membarrier.h>
@@ -33,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WAKE_SIGNAL (__SIGRTMAX - 2)
+#define WAKE_SIGNAL JMUX_WAKE_SIGNAL /* __SIGRTMAX - 2, see signals.h */
 
 _Thread_local struct jmux_slot *jmux_self;
 int jmux_strong_fences = 1; /* until init() has registered for membarrier */

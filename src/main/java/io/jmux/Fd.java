@@ -53,6 +53,19 @@ public final class Fd {
     public static final int F_SETPIPE_SZ = Native.constant("F_SETPIPE_SZ");
     /** {@code O_ASYNC} for {@link #setFl}: signal-driven I/O (see {@link #F_SETSIG}). */
     public static final int O_ASYNC = Native.constant("O_ASYNC");
+    /**
+     * The {@code fcntl} command behind {@link #setOwnEx}; it takes a
+     * {@code struct f_owner_ex *}, so {@link #fcntl} refuses it.
+     */
+    public static final int F_SETOWN_EX = Native.constant("F_SETOWN_EX");
+    /** The {@code fcntl} command behind {@link #getOwnEx}; {@link #fcntl} refuses it. */
+    public static final int F_GETOWN_EX = Native.constant("F_GETOWN_EX");
+    /** {@link #setOwnEx} type: the signal goes to one thread, named by its {@link #gettid()} id. */
+    public static final int F_OWNER_TID = Native.constant("F_OWNER_TID");
+    /** {@link #setOwnEx} type: the signal goes to a process (any thread that does not block it). */
+    public static final int F_OWNER_PID = Native.constant("F_OWNER_PID");
+    /** {@link #setOwnEx} type: the signal goes to a process group. */
+    public static final int F_OWNER_PGRP = Native.constant("F_OWNER_PGRP");
 
     /**
      * The {@code fcntl} commands whose third argument is an int. Every other command
@@ -394,6 +407,90 @@ public final class Fd {
             throw Sys.error(r, "dup3", "oldfd=" + oldfd + ", newfd=" + newfd + ", " + FdSys.OPEN_FLAGS.flags(flags));
         }
         return r;
+    }
+
+    /**
+     * {@code fcntl(fd, F_SETOWN_EX, &(struct f_owner_ex){type, pid})}: who gets the signal
+     * when I/O is possible on an {@link #O_ASYNC} fd ({@link #F_SETSIG} chooses the signal).
+     *
+     * <p>For signal-driven I/O in a JVM use {@link #F_OWNER_TID} with the {@link #gettid()}
+     * of the thread that blocks the signal and reads it from a signalfd: a signal sent to
+     * the process ({@link #F_OWNER_PID}, or {@code F_SETOWN}) goes to any thread that does
+     * not block it, and the JVM's threads do not block a real-time signal, whose default
+     * action ends the process. When the real-time signal cannot be queued
+     * ({@code RLIMIT_SIGPENDING}), the kernel sends {@code SIGIO} to the same owner
+     * instead (a thread, for {@link #F_OWNER_TID}); that thread must block SIGIO too. A
+     * signal to a thread that has ended is dropped. See {@code SignalFd} for the signals
+     * a JVM leaves free.
+     *
+     * @param fd the fd
+     * @param type {@link #F_OWNER_TID}, {@link #F_OWNER_PID} or {@link #F_OWNER_PGRP};
+     *     other values reach the kernel ({@code EINVAL})
+     * @param pid the thread, process or group id; 0 clears the owner
+     * @throws ErrnoException {@code EBADF}, {@code EINVAL}, {@code ESRCH} (no such
+     *     thread, process or group), {@code EPERM}
+     * @throws IllegalArgumentException if fd is negative
+     * @see <a href="https://man7.org/linux/man-pages/man2/fcntl.2.html">fcntl(2)</a>
+     */
+    public static void setOwnEx(int fd, int type, int pid) throws ErrnoException {
+        Check.fd(fd);
+        int r = FdSys.setOwnEx(fd, type, pid);
+        if (r < 0) {
+            throw Sys.error(r, "fcntl", "fd=" + fd + ", F_SETOWN_EX, {type="
+                    + FdSys.OWNER_TYPES.value(type) + ", pid=" + pid + "}");
+        }
+    }
+
+    /**
+     * {@code fcntl(fd, F_GETOWN_EX, &owner)}: the owner {@link #setOwnEx} (or
+     * {@code F_SETOWN}) set, as one long so no object is made: read it with
+     * {@link #ownExType(long)} and {@link #ownExPid(long)}.
+     *
+     * @param fd the fd
+     * @return {@code (long) type << 32 | pid} ({@code pid} 0 if no owner is set)
+     * @throws ErrnoException {@code EBADF}
+     * @throws IllegalArgumentException if fd is negative
+     */
+    public static long getOwnEx(int fd) throws ErrnoException {
+        Check.fd(fd);
+        long r = FdSys.getOwnEx(fd);
+        if (r < 0) {
+            throw Sys.error((int) r, "fcntl", "fd=" + fd + ", F_GETOWN_EX");
+        }
+        return r;
+    }
+
+    /**
+     * The {@code type} field of a {@link #getOwnEx} result.
+     *
+     * @param ownEx what {@link #getOwnEx} returned
+     * @return {@link #F_OWNER_TID}, {@link #F_OWNER_PID} or {@link #F_OWNER_PGRP}
+     */
+    public static int ownExType(long ownEx) {
+        return (int) (ownEx >>> 32);
+    }
+
+    /**
+     * The {@code pid} field of a {@link #getOwnEx} result.
+     *
+     * @param ownEx what {@link #getOwnEx} returned
+     * @return the thread, process or group id; 0 if none is set
+     */
+    public static int ownExPid(long ownEx) {
+        return (int) ownEx;
+    }
+
+    /**
+     * {@code gettid()}: the calling thread's kernel thread id, for {@link #F_OWNER_TID}.
+     * Not {@link Thread#getId()}. A virtual thread answers with its carrier's id, which
+     * can change at any blocking point.
+     *
+     * @return the thread id
+     * @see <a href="https://man7.org/linux/man-pages/man2/gettid.2.html">gettid(2)</a>
+     */
+    public static int gettid() {
+        Native.ensureLoaded();
+        return FdSys.gettid();
     }
 
     /**

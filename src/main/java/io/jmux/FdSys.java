@@ -18,10 +18,13 @@ final class FdSys {
     static final int F_SETFL = Native.constant("F_SETFL");
     static final int F_GETFD = Native.constant("F_GETFD");
     static final int F_SETFD = Native.constant("F_SETFD");
+    static final int F_SETOWN_EX = Native.constant("F_SETOWN_EX");
+    static final int F_GETOWN_EX = Native.constant("F_GETOWN_EX");
 
     static final CNames OPEN_FLAGS = CNames.of("O_");
     static final CNames FD_FLAGS = CNames.of("FD_CLOEXEC");
-    static final CNames COMMANDS = CNames.of("F_");
+    static final CNames COMMANDS = CNames.of("F_", "F_OWNER_");
+    static final CNames OWNER_TYPES = CNames.of("F_OWNER_");
 
     private FdSys() {}
 
@@ -128,6 +131,41 @@ final class FdSys {
         return r;
     }
 
+    /** {@code fcntl(fd, F_SETOWN_EX, &(struct f_owner_ex){type, pid})}: 0 or -errno. */
+    static int setOwnEx(int fd, int type, int pid) {
+        Native.ensureLoaded();
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int r = setOwnEx0(fd, type, pid);
+        if (Trace.ON) {
+            Trace.emit(t0, r, () -> "fcntl(" + fd + ", F_SETOWN_EX, {type=" + OWNER_TYPES.value(type)
+                    + ", pid=" + pid + "})");
+        }
+        return r;
+    }
+
+    /** {@code fcntl(fd, F_GETOWN_EX, &owner)}: type in the high 32 bits, pid in the low, or -errno. */
+    static long getOwnEx(int fd) {
+        Native.ensureLoaded();
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        long r = getOwnEx0(fd);
+        if (Trace.ON) {
+            Trace.emit(t0, r < 0 ? (int) r : 0, () -> "fcntl(" + fd + ", F_GETOWN_EX, " + (r < 0 ? "?"
+                    : "{type=" + OWNER_TYPES.value((int) (r >>> 32)) + ", pid=" + (int) r + "}") + ")");
+        }
+        return r;
+    }
+
+    /** {@code gettid()}: the calling thread's kernel thread id. */
+    static int gettid() {
+        Native.ensureLoaded();
+        long t0 = Trace.ON ? System.nanoTime() : 0;
+        int r = gettid0();
+        if (Trace.ON) {
+            Trace.emit(t0, r, () -> "gettid()");
+        }
+        return r;
+    }
+
     static int fileDescriptorFd(FileDescriptor descriptor) {
         Native.ensureLoaded();
         return fileDescriptorFd0(descriptor);
@@ -155,6 +193,12 @@ final class FdSys {
     private static native int dup0(int fd);
 
     private static native int dup30(int oldfd, int newfd, int flags);
+
+    private static native int setOwnEx0(int fd, int type, int pid);
+
+    private static native long getOwnEx0(int fd);
+
+    private static native int gettid0();
 
     private static native int fileDescriptorFd0(FileDescriptor descriptor);
 

@@ -10,7 +10,7 @@ final class PollSys {
     static final int OFF_EVENTS = Native.constant("offsetof.pollfd.events");
     static final int OFF_REVENTS = Native.constant("offsetof.pollfd.revents");
 
-    static final CNames EVENT_NAMES = CNames.of("POLL");
+    static final CNames EVENT_NAMES = CNames.of("POLL", "POLL_"); // POLL_IN etc. are si_codes
 
     private PollSys() {}
 

@@ -7,6 +7,12 @@
  *   <li>{@link io.jmux.Epoll} with {@link io.jmux.EpollEvents} — {@code epoll(7)}</li>
  *   <li>{@link io.jmux.Fd}, {@link io.jmux.EventFd}, {@link io.jmux.Sockets} — the fds to
  *       watch, without java.nio</li>
+ *   <li>{@link io.jmux.TimerFd} with {@link io.jmux.ItimerSpec} — {@code timerfd_create(2)},
+ *       the timers an event loop watches beside its fds</li>
+ *   <li>{@link io.jmux.SignalFd} with {@link io.jmux.SigSet} and {@link io.jmux.SignalFdInfos}
+ *       — {@code signalfd(2)} and {@code pthread_sigmask(3)}: signal-driven I/O
+ *       ({@code F_SETOWN_EX}, {@code F_SETSIG}) with no handler, and which signals a JVM
+ *       leaves free</li>
  *   <li>{@link io.jmux.Errno} and {@link io.jmux.ErrnoException} — the one error model</li>
  * </ul>
  *
@@ -22,14 +28,18 @@
  *   <tr><td>wait</td><td>{@code select}, {@code poll}, {@code epoll_wait}, {@code epoll_pwait2}</td>
  *       <td>restarted with the remaining timeout; an Epoll closed meanwhile returns 0</td>
  *       <td>— (a timeout returns 0)</td></tr>
- *   <tr><td>transfer</td><td>{@code read}, {@code write}, {@code accept4}, eventfd read/write</td>
- *       <td>retried</td><td>returned: {@code -EAGAIN} ({@code EventFd.read}: 0)</td></tr>
+ *   <tr><td>transfer</td><td>{@code read}, {@code write}, {@code accept4}, eventfd read/write,
+ *       signalfd and timerfd reads</td>
+ *       <td>retried; a SignalFd or TimerFd closed meanwhile returns 0</td><td>returned:
+ *       {@code -EAGAIN} ({@code EventFd.read} and {@code TimerFd.read}: 0); a timerfd's
+ *       {@code ECANCELED} is thrown</td></tr>
  *   <tr><td>connect</td><td>{@code connect}</td><td>returned ({@code -EINTR}): the connection
  *       goes on, a retry would answer {@code EALREADY}</td>
  *       <td>returned: {@code -EINPROGRESS}, {@code -EAGAIN}</td></tr>
  *   <tr><td>close</td><td>{@code close}</td><td>thrown, never retried: Linux frees the number
  *       even then</td><td>—</td></tr>
- *   <tr><td>everything else</td><td>{@code epoll_ctl}, {@code fcntl}, {@code socket}, ...</td>
+ *   <tr><td>everything else</td><td>{@code epoll_ctl}, {@code fcntl}, {@code socket},
+ *       {@code signalfd}, {@code timerfd_settime}, {@code pthread_sigmask}, ...</td>
  *       <td>thrown (they do not block)</td><td>thrown</td></tr>
  *   </tbody>
  * </table>

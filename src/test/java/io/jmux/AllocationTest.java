@@ -89,4 +89,50 @@ class AllocationTest {
             EventFd.read(efd);
         }, 20_000));
     }
+
+    @Test
+    void timerfdReadsAndSettimeAllocateNothing() throws Exception {
+        // t blocks: a time already past fires from the timer interrupt, a moment after settime.
+        try (TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_CLOEXEC);
+             TimerFd idle = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_NONBLOCK | TimerFd.TFD_CLOEXEC);
+             ItimerSpec spec = new ItimerSpec()) {
+            assertEquals(0, allocatedBy(() -> {
+                t.settime(TimerFd.TFD_TIMER_ABSTIME, 1, 0); // long past: expires at once
+                t.read();                                   // 1
+                idle.read();                                // 0: EAGAIN, no exception object
+                t.settime(0, 0, 0, 0, 0, spec);             // disarm, old value into spec
+                t.gettime(spec);
+                spec.valueNanos();
+            }, 20_000));
+        }
+    }
+
+    /** Signal-driven I/O on this thread: a write, its siginfo read from the signalfd, an EAGAIN. */
+    @Test
+    void signalfdReadsAllocateNothing() throws Exception {
+        int sig = SignalFd.sigrtmin() + 5;
+        int[] sp = fds.socketpair(true);
+        byte[] buf = new byte[8];
+        try (SigSet set = new SigSet().add(sig).add(SignalFd.SIGIO); SigSet old = new SigSet();
+             SignalFdInfos infos = new SignalFdInfos(4);
+             SignalFd sfd = SignalFd.create(set, SignalFd.SFD_NONBLOCK | SignalFd.SFD_CLOEXEC)) {
+            SignalFd.pthreadSigmask(SignalFd.SIG_BLOCK, set, old);
+            try {
+                Fd.setOwnEx(sp[0], Fd.F_OWNER_TID, Fd.gettid());
+                Fd.fcntl(sp[0], Fd.F_SETSIG, sig);
+                Fd.setFl(sp[0], Fd.getFl(sp[0]) | Fd.O_ASYNC);
+                assertEquals(0, allocatedBy(() -> {
+                    Fd.write(sp[1], buf, 0, 1);
+                    if (sfd.read(infos) != 1 || infos.ssi_fd(0) != sp[0] || infos.ssi_signo(0) != sig) {
+                        throw new AssertionError("expected one siginfo for fd " + sp[0]);
+                    }
+                    Fd.read(sp[0], buf, 0, 8);
+                    sfd.read(infos); // -EAGAIN
+                }, 20_000));
+            } finally {
+                Fd.setFl(sp[0], Fd.getFl(sp[0]) & ~Fd.O_ASYNC);
+                SignalFd.pthreadSigmask(SignalFd.SIG_SETMASK, old, null);
+            }
+        }
+    }
 }

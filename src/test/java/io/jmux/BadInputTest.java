@@ -107,7 +107,8 @@ class BadInputTest {
     static Set<String> publicApi() throws Exception {
         Set<String> out = new TreeSet<>();
         for (String name : List.of("Epoll", "EpollEvents", "Errno", "ErrnoException", "EventFd", "Fd",
-                "FdSet", "Jmux", "Poll", "PollFds", "Select", "Sockets")) {
+                "FdSet", "ItimerSpec", "Jmux", "Poll", "PollFds", "Select", "SigSet", "SignalFd", "SignalFdInfos",
+                "Sockets", "TimerFd")) {
             Class<?> c = Class.forName("io.jmux." + name);
             assertTrue(Modifier.isPublic(c.getModifiers()), name);
             List<Executable> members = new ArrayList<>(Arrays.asList(c.getDeclaredConstructors()));
@@ -320,6 +321,7 @@ class BadInputTest {
         pollFds();
         select();
         sockets();
+        SignalTimerBadInput.define();
     }
 
     static void epoll() {
@@ -695,6 +697,9 @@ class BadInputTest {
         for (int cmd : new int[] {-1, Integer.MIN_VALUE, 5 /* F_GETLK: takes a pointer */, 1030 + 1000}) {
             fcntl.add(iae("cmd " + cmd, () -> Fd.fcntl(eventfd(0), cmd, 0)));
         }
+        fcntl.add(iae("F_SETOWN_EX: takes a struct pointer (Fd.setOwnEx builds it)",
+                () -> Fd.fcntl(eventfd(0), Fd.F_SETOWN_EX, 0)));
+        fcntl.add(iae("F_GETOWN_EX: takes a struct pointer", () -> Fd.fcntl(eventfd(0), Fd.F_GETOWN_EX, 0)));
         fcntl.add(iae("fd -1", () -> Fd.fcntl(-1, Fd.F_GETFL, 0)));
         fcntl.add(errno("EBADF", "fcntl", "fd never open", () -> Fd.fcntl(NEVER_OPEN, Fd.F_GETFD, 0)));
         fcntl.add(errno("EINVAL", "fcntl", "F_DUPFD_CLOEXEC from -1", () -> Fd.fcntl(eventfd(0), Fd.F_DUPFD_CLOEXEC, -1)));

@@ -433,4 +433,94 @@ class HostileArgumentsFuzzTest {
             expectErrno(e, "pipe2", Set.of("EINVAL", "ENOPKG")); // ENOPKG: O_NOTIFICATION_PIPE without CONFIG_WATCH_QUEUE
         }
     }
+
+    record TimerArgs(int flags, long valueSec, long valueNsec, long intervalSec, long intervalNsec) {
+    }
+
+    /**
+     * timerfd_settime with random fields and flags on a non-blocking CLOCK_MONOTONIC timer.
+     * Oracle (timerfd_create(2)): unknown flag bits, a negative tv_sec or a tv_nsec outside
+     * 0..999,999,999 is EINVAL; anything else succeeds, and gettime gives back the interval
+     * (where it fits the kernel's 64-bit nanoseconds).
+     */
+    @Test
+    void timerfdSettime() {
+        Gen<Integer> i = Fuzz.ints();
+        Gen<Long> l = Fuzz.longs();
+        Gen<TimerArgs> args = in -> new TimerArgs(i.generate(in), l.generate(in), l.generate(in), l.generate(in),
+                l.generate(in));
+        Fuzz.check(args, this::timerfdSettime);
+    }
+
+    void timerfdSettime(TimerArgs c) throws Exception {
+        CASES.incrementAndGet();
+        int known = TimerFd.TFD_TIMER_ABSTIME | TimerFd.TFD_TIMER_CANCEL_ON_SET;
+        boolean valid = (c.flags() & ~known) == 0 && c.valueSec() >= 0 && c.intervalSec() >= 0
+                && c.valueNsec() >= 0 && c.valueNsec() < 1_000_000_000L
+                && c.intervalNsec() >= 0 && c.intervalNsec() < 1_000_000_000L;
+        try (TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_NONBLOCK | TimerFd.TFD_CLOEXEC);
+             ItimerSpec old = new ItimerSpec(); ItimerSpec cur = new ItimerSpec()) {
+            CALLS.incrementAndGet();
+            try {
+                t.settime(c.flags(), c.valueSec(), c.valueNsec(), c.intervalSec(), c.intervalNsec(), old);
+                assertTrue(valid, "the kernel accepted " + c);
+            } catch (ErrnoException e) {
+                assertTrue(!valid, e.getMessage());
+                expectErrno(e, "timerfd_settime", Set.of("EINVAL"));
+                return;
+            }
+            assertEquals(0, old.valueNanos() + old.intervalNanos(), "a new timer was disarmed");
+            CALLS.incrementAndGet();
+            t.gettime(cur);
+            boolean armed = c.valueSec() != 0 || c.valueNsec() != 0;
+            if (armed && c.intervalSec() < 9_000_000_000L) { // below KTIME_MAX: kept exactly
+                assertEquals(c.intervalSec(), cur.intervalSec(), c.toString());
+                assertEquals(c.intervalNsec(), cur.intervalNsec(), c.toString());
+            }
+            if (!armed) {
+                assertEquals(0, cur.valueNanos(), "a zero value disarms");
+            }
+            CALLS.incrementAndGet();
+            assertTrue(t.read() >= 0);
+        }
+    }
+
+    /** Random signal numbers: glibc's answer is EINVAL outside 1..64 and for its own 32, 33. */
+    @Test
+    void signalNumbers() {
+        Fuzz.check(Fuzz.ints(), this::signalNumbers);
+    }
+
+    void signalNumbers(Integer sig) throws Exception {
+        CASES.incrementAndGet();
+        boolean inRange = sig >= 1 && sig < 65;
+        boolean usable = inRange && sig != 32 && sig != 33;
+        try (SigSet set = new SigSet()) {
+            try {
+                set.add(sig);
+                assertTrue(usable, "sigaddset accepted " + sig);
+                assertTrue(set.contains(sig));
+            } catch (ErrnoException e) {
+                assertTrue(!usable, e.getMessage());
+                expectErrno(e, "sigaddset", Set.of("EINVAL"));
+            }
+            try {
+                assertEquals(false, set.remove(sig).contains(sig));
+                assertTrue(usable, "sigdelset accepted " + sig);
+            } catch (ErrnoException e) {
+                assertTrue(!usable || e.syscall().equals("sigismember"), e.getMessage());
+                expectErrno(e, e.syscall(), Set.of("EINVAL"));
+            }
+        }
+        CALLS.incrementAndGet();
+        try {
+            int kind = SignalFd.sigaction(sig);
+            assertTrue(usable, "sigaction accepted " + sig);
+            assertTrue(Set.of(SignalFd.SIG_DFL, SignalFd.SIG_IGN, SignalFd.HANDLER, SignalFd.SIGINFO_HANDLER)
+                    .contains(kind), "kind " + kind);
+        } catch (ErrnoException e) {
+            assertTrue(!usable, e.getMessage());
+            expectErrno(e, "sigaction", Set.of("EINVAL"));
+        }
+    }
 }

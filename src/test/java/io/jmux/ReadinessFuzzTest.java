@@ -21,7 +21,7 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * Random sequences of real calls — create pipes, socketpairs and eventfds, write, read,
+ * Random sequences of real calls — create pipes, socketpairs, eventfds and timerfds, write, read,
  * shutdown, close (and so reuse fd numbers), epoll_ctl, epoll_wait, poll and select —
  * checked step by step against a small model of readiness: what each fd must report as
  * readable, writable, hung up or in error.
@@ -31,7 +31,7 @@ import org.quicktheories.generators.SourceDSL;
  * edge-triggered instance is asked only on explicit wait steps, and must report exactly
  * the fds that had an edge (a wake-up from the kernel) since its last wait and are still
  * ready. The model encodes the kernel's rules as read from {@code fs/pipe.c},
- * {@code fs/eventfd.c} and {@code net/unix/af_unix.c} (e.g. closing a socket with unread
+ * {@code fs/eventfd.c}, {@code fs/timerfd.c} and {@code net/unix/af_unix.c} (e.g. closing a socket with unread
  * data gives its peer {@code ECONNRESET}); where it is silent the test cannot pass.
  *
  * <p>The number of sequences is {@link Fuzz#TRIES} ({@code -Djmux.fuzz.tries}; the pom's
@@ -389,6 +389,75 @@ class ReadinessFuzzTest {
         }
     }
 
+    /**
+     * A timerfd, readable while its expiration count is non-zero. Only settings whose
+     * outcome is certain are made: a time already past (the model waits, with a poll of
+     * its own, until the timer interrupt has fired it, which is an edge), an hour ahead,
+     * or disarmed; setting the timer zeroes the count and wakes nobody. A "write" step
+     * makes one of those settings, or a real write, which a timerfd refuses (EINVAL).
+     * The model's fd is a dup of the TimerFd's own, closed together with it.
+     */
+    static final class Tfd extends End {
+        final TimerFd timer;
+        long ticks;
+
+        Tfd(int fd, TimerFd timer) {
+            super(fd);
+            this.timer = timer;
+        }
+
+        @Override
+        int mask() {
+            return ticks != 0 ? IN : 0;
+        }
+
+        @Override
+        boolean input() {
+            return true;
+        }
+
+        @Override
+        void write(World w, int n, boolean direct) throws ErrnoException {
+            w.call();
+            switch (n % 4) {
+                case 0 -> {
+                    timer.settime(TimerFd.TFD_TIMER_ABSTIME, 1, 0); // 1 ns after boot
+                    w.awaitReadable(fd);
+                    ticks = 1;
+                    w.edge(this);
+                }
+                case 1 -> {
+                    timer.settime(0, 3600_000_000_000L, 0);
+                    ticks = 0;
+                }
+                case 2 -> {
+                    timer.settime(0, 0, 0);
+                    ticks = 0;
+                }
+                default -> w.expectErrno(Errno.EINVAL, "write to a timerfd", () -> w.write(fd, n, direct));
+            }
+        }
+
+        @Override
+        void read(World w, int n, boolean direct) throws ErrnoException {
+            if (n % 5 == 0) { // through TimerFd.read: the count, 0 for EAGAIN
+                w.call();
+                assertEquals(ticks, timer.read(), "TimerFd.read takes the count (0 = EAGAIN)");
+                ticks = 0;
+            } else if (n < 8) { // refused before the count is looked at: nothing taken
+                w.expectErrno(Errno.EINVAL, "read of fewer than 8 bytes from a timerfd", () -> w.read(fd, n, direct));
+            } else {
+                assertEquals(ticks != 0 ? 8 : -Errno.EAGAIN, w.read(fd, n, direct), "read(timerfd " + fd + ")");
+                ticks = 0;
+            }
+        }
+
+        @Override
+        void closed(World w) {
+            timer.close();
+        }
+    }
+
     /** The real fds and watchers of one sequence, and the model of them. */
     static final class World implements AutoCloseable {
         final Map<Integer, End> open = new LinkedHashMap<>();
@@ -400,6 +469,8 @@ class ReadinessFuzzTest {
         final Set<Integer> etWatched = new HashSet<>();
         final Set<Integer> etEdges = new HashSet<>();
         final PollFds pollFds = new PollFds(POLL_CAPACITY);
+        final PollFds awaitOne = new PollFds(1);
+        final List<TimerFd> timers = new ArrayList<>();
         final byte[] heap = new byte[4096];
         final ByteBuffer direct = ByteBuffer.allocateDirect(4096);
 
@@ -408,6 +479,14 @@ class ReadinessFuzzTest {
 
         void call() {
             CALLS.incrementAndGet();
+        }
+
+        /** Blocks until fd is readable (a timer fired), with a pollfd of its own. */
+        void awaitReadable(int fd) throws ErrnoException {
+            awaitOne.clear();
+            awaitOne.add(fd, Poll.POLLIN);
+            call();
+            assertEquals(1, Poll.poll(awaitOne, 10_000), "timerfd " + fd + " set to a past time fires");
         }
 
         int write(int fd, int n, boolean viaDirect) throws ErrnoException {
@@ -444,7 +523,7 @@ class ReadinessFuzzTest {
             List<End> ends = new ArrayList<>(open.values());
             End pick = ends.isEmpty() ? null : ends.get(op.a() % ends.size());
             switch (op.kind()) {
-                case NEW -> create(op.a() % 3);
+                case NEW -> create(op.a() % 4);
                 case WRITE -> {
                     if (pick != null) {
                         pick.write(this, op.b() % 600, op.c() % 2 == 0);
@@ -497,8 +576,13 @@ class ReadinessFuzzTest {
                 Pair pair = new Pair();
                 pair.ends[0] = add(new Sock(high(sv[0]), pair, 0));
                 pair.ends[1] = add(new Sock(high(sv[1]), pair, 1));
-            } else {
+            } else if (what == 2) {
                 add(new Efd(high(EventFd.eventfd(0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC))));
+            } else {
+                TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_NONBLOCK | TimerFd.TFD_CLOEXEC);
+                timers.add(t);
+                call();
+                add(new Tfd(Fd.fcntl(t.fd(), Fd.F_DUPFD_CLOEXEC, FD_BASE), t));
             }
         }
 
@@ -795,6 +879,8 @@ class ReadinessFuzzTest {
                 FdSys.close(fd);
             }
             open.clear();
+            timers.forEach(TimerFd::close);
+            awaitOne.close();
             lt.close();
             et.close();
             events.close();

@@ -64,6 +64,28 @@ class TraceTest {
             "getsockopt(C, SOL_SOCKET, SO_ERROR, [0], [4]) = 0",
             "shutdown(C, SHUT_WR) = 0",
             "socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0, [S0, S1]) = 0",
+            "timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC) = T",
+            "timerfd_settime(T, TFD_TIMER_ABSTIME, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=1}}, NULL) = 0",
+            "read(T, [1], 8) = 8",
+            "timerfd_settime(T, 0, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}, "
+                    + "{it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}) = 0",
+            "timerfd_gettime(T, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}) = 0",
+            "close(T) = 0",
+            "sigaction(64, NULL, {SIG_DFL}) = 0",
+            "pthread_sigmask(SIG_BLOCK, [RT], NULL) = 0",
+            "signalfd(-1, [RT], SFD_NONBLOCK|SFD_CLOEXEC) = G",
+            "gettid() = TID",
+            "fcntl(S0, F_SETOWN_EX, {type=F_OWNER_TID, pid=TID}) = 0",
+            "fcntl(S0, F_GETOWN_EX, {type=F_OWNER_TID, pid=TID}) = 0",
+            "fcntl(S0, F_SETSIG, RT) = 0",
+            "fcntl(S0, F_SETFL, O_NONBLOCK|O_ASYNC) = 0",
+            "write(S1, 3) = 3",
+            "read(G, [{ssi_signo=RT, ssi_code=POLL_IN, ssi_fd=S0, ssi_band=POLLIN|POLLRDNORM}], 128) = 128",
+            "read(G, ?, 128) = " + EAGAIN,
+            "signalfd(G, [RT], 0) = G",
+            "fcntl(S0, F_SETFL, O_NONBLOCK) = 0",
+            "pthread_sigmask(SIG_UNBLOCK, [RT], NULL) = 0",
+            "close(G) = 0",
             "close(V) = 0",
             "close(V) = -1 EBADF (Bad file descriptor)");
 
@@ -220,6 +242,35 @@ class TraceTest {
             int[] sp = Sockets.socketpair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
             n.put("S0", sp[0]);
             n.put("S1", sp[1]);
+            // Blocking: a time already past fires from the timer interrupt, not inside settime.
+            try (TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_CLOEXEC);
+                 ItimerSpec old = new ItimerSpec()) {
+                n.put("T", t.fd());
+                t.settime(TimerFd.TFD_TIMER_ABSTIME, 1, 0);
+                System.out.println("timerfd read " + t.read());
+                t.settime(0, 0, 0, 0, 0, old);
+                t.gettime(old);
+            }
+            int rt = SignalFd.sigrtmin() + 1;
+            n.put("RT", rt);
+            System.out.println("sigaction " + SignalFd.sigaction(SignalFd.sigrtmax()));
+            try (SigSet set = new SigSet().add(rt); SignalFdInfos infos = new SignalFdInfos(1)) {
+                SignalFd.pthreadSigmask(SignalFd.SIG_BLOCK, set, null);
+                try (SignalFd sfd = SignalFd.create(set, SignalFd.SFD_NONBLOCK | SignalFd.SFD_CLOEXEC)) {
+                    n.put("G", sfd.fd());
+                    int tid = Fd.gettid();
+                    n.put("TID", tid);
+                    Fd.setOwnEx(sp[0], Fd.F_OWNER_TID, tid);
+                    Fd.getOwnEx(sp[0]);
+                    Fd.fcntl(sp[0], Fd.F_SETSIG, rt);
+                    Fd.setFl(sp[0], Fd.O_NONBLOCK | Fd.O_ASYNC);
+                    Fd.write(sp[1], new byte[3], 0, 3);
+                    System.out.println("signalfd read " + sfd.read(infos) + " " + sfd.read(infos));
+                    sfd.setMask(set);
+                    Fd.setFl(sp[0], Fd.O_NONBLOCK);
+                    SignalFd.pthreadSigmask(SignalFd.SIG_UNBLOCK, set, null);
+                }
+            }
             Fd.close(v);
             expectFailure(() -> Fd.close(v));
             StringBuilder names = new StringBuilder("names:");
