@@ -83,9 +83,10 @@ static inline struct jmux_slot *jmux_enter(struct jmux_owner *o, uint32_t gen) {
     uint64_t word = atomic_load_explicit(&o->word, memory_order_acquire);
     if (__builtin_expect(jmux_closed_for(word, gen), 0)) {
         atomic_store_explicit(&s->owner, NULL, memory_order_release);
-        if (word & JMUX_CLOSED) {
+        if ((word & (JMUX_CLOSED | JMUX_FINISHED)) == JMUX_CLOSED) {
             /* Our slot may have held up the closer, also of a newer owner that
-             * reuses this struct: finish for the generation that is closing. */
+             * reuses this struct: finish for the generation that is closing
+             * (not for a pooled struct, which is closed and finished). */
             (void) jmux_finish_if_idle(o, JMUX_GEN(word));
         }
         return NULL;
@@ -99,7 +100,7 @@ static inline void jmux_leave(struct jmux_slot *s, struct jmux_owner *o, uint32_
     jmux_order_store_load();
     uint64_t word = atomic_load_explicit(&o->word, memory_order_acquire);
     (void) gen; /* cannot change while this call is in flight: finish waits for it */
-    if (__builtin_expect((word & JMUX_CLOSED) != 0, 0)) {
+    if (__builtin_expect((word & (JMUX_CLOSED | JMUX_FINISHED)) == JMUX_CLOSED, 0)) {
         (void) jmux_finish_if_idle(o, JMUX_GEN(word));
     }
 }

@@ -175,6 +175,67 @@ class LifecycleTest {
         assertEquals(before, Fds.epollAndEventFdCount());
     }
 
+    /**
+     * A call that loses the race with close() enters the owner struct after it was
+     * recycled for a new Epoll. It must fail its generation check and touch nothing: it
+     * once "finished" the pooled struct, closing the old fd number a second time (the new
+     * Epoll's, when the kernel reused it) and pooling the struct twice.
+     */
+    @Test
+    void lateCallsOnARecycledOwnerTouchNothing() throws Throwable {
+        try (Fds fds = new Fds(); EpollEvents ev = new EpollEvents(4)) {
+            int ready = fds.eventfd(1);
+            for (int round = 0; round < 2000; round++) {
+                Epoll old = Epoll.create();
+                ConcurrencyTest.Worker late = new ConcurrencyTest.Worker("late", () -> {
+                    try {
+                        while (true) {
+                            old.add(ready, Epoll.EPOLLIN);
+                            old.delete(ready);
+                        }
+                    } catch (IllegalStateException closed) {
+                        // the close won: done
+                    }
+                });
+                if (round % 3 == 0) {
+                    Thread.sleep(0, 50_000);
+                }
+                old.close();
+                try (Epoll fresh = Epoll.create()) { // often the recycled struct and the same fd number
+                    late.join();
+                    fresh.add(ready, Epoll.EPOLLIN);
+                    assertEquals(1, fresh.wait(ev, 0), "round " + round + ": the new Epoll lost its fd");
+                    assertEquals(ready, ev.fd(0));
+                }
+            }
+        }
+    }
+
+    /**
+     * The same, made deterministic through the owner itself: a call on a closed owner
+     * (as a thread that passed the Java check just before close() makes it) while its
+     * struct waits in the pool must not close the fd number again, which by then belongs
+     * to someone else.
+     */
+    @Test
+    void aStaleCallOnAPooledOwnerClosesNothing() throws Throwable {
+        int fd = EventFd.eventfd(0, EventFd.EFD_CLOEXEC);
+        Owner stale = Owner.of(fd, true);
+        stale.close(); // closes fd; the struct goes to the pool
+        int reused = EventFd.eventfd(0, EventFd.EFD_CLOEXEC); // the kernel hands out the lowest free number
+        try {
+            assertEquals(Owner.ECLOSED, stale.noop(7), "a call on a closed owner answers ECLOSED");
+            assertTrue(FdSys.fcntl(reused, FdSys.F_GETFD, 0) >= 0,
+                    "the stale call closed fd " + reused + (reused == fd ? ", the closed owner's old number" : ""));
+            Owner next = Owner.of(-1, false); // takes the pooled struct: it must be open
+            assertEquals(5, next.noop(5));
+            assertEquals(Owner.ECLOSED, stale.noop(7));
+            next.close();
+        } finally {
+            FdSys.close(reused);
+        }
+    }
+
     /** The fenced fallback (no membarrier) gives the same lifecycle. */
     @Test
     void theFallbackWithoutMembarrierWakesAndCloses() throws Exception {
