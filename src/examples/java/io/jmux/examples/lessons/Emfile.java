@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * <p>In the child, once the table is full, nothing may need a new fd - not even a class
  * file: a class loaded from a directory (as the tests run it) is opened first. So the
  * child is this one class, with no lambdas and no nested classes of its own, and it
- * makes every jmux call once (errors included) before it fills the table.
+ * makes every jmux call once (errors included) before it fills the table. Nor may the
+ * JVM's own threads open files: see {@link #run}'s -XX:-UseContainerSupport.
  */
 final class Emfile implements Lesson {
     /** The child's RLIMIT_NOFILE: a JVM opens ~15-30 fds on its own, so the table fills after a few dozen dups. */
@@ -59,10 +60,20 @@ final class Emfile implements Lesson {
         out.println("== emfile: accept4 when the fd table is full ==");
         out.printf("setup: a child JVM under 'ulimit -n %d' (RLIMIT_NOFILE soft = hard = %d) fills its own fd%n",
                 FD_LIMIT, FD_LIMIT);
-        out.println("       table and runs the experiment; this JVM only prints what the child says");
+        out.println("       table and runs the experiment; this JVM only prints what the child says. The child");
+        out.println("       runs with -XX:-UseContainerSupport: else the JVM re-reads its cgroup limits from");
+        out.println("       /sys/fs/cgroup as it runs, and those opens would fail, or take the fds the lesson frees");
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$@\"", "sh"));
+        // HotSpot reads cgroup files (memory.limit_in_bytes, cpu.cfs_quota_us, ...) at run
+        // time, from its own threads; seen with strace -f. With the table full they fail,
+        // and a read that lands between the lesson's close and its next accept or dup
+        // takes the freed number (1 run in a few under load).
+        List<String> jvmArgs = new ArrayList<>(List.of("-XX:-UseContainerSupport"));
         boolean trace = Boolean.getBoolean("jmux.trace");
-        cmd.addAll(trace ? ChildJvm.command(Child.class, "-Djmux.trace=true") : ChildJvm.command(Child.class));
+        if (trace) {
+            jvmArgs.add("-Djmux.trace=true");
+        }
+        cmd.addAll(ChildJvm.command(Child.class, jvmArgs.toArray(new String[0])));
         Path err = Files.createTempFile("jmux-emfile", ".stderr");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd);
