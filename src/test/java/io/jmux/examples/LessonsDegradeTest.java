@@ -44,6 +44,14 @@ class LessonsDegradeTest {
         has(lesson("fd-setsize", Map.of()), "^skipped: RLIMIT_NOFILE is 1400 here, so no fd can be numbered 1500");
     }
 
+    /** emfile lowers the limit further for its child, whatever it was: it runs in full. */
+    @Test
+    void emfileUnderALowLimit() throws Exception {
+        String out = lesson("emfile", Map.of());
+        has(out, "RLIMIT_NOFILE = 64;");
+        has(out, "C and D accepted as fds \\d+ and \\d+ with no new edge: both served");
+    }
+
     @Test
     void mythsWithoutStrace() throws Exception {
         String out = lesson("myths", Map.of("PATH", "/nonexistent"));

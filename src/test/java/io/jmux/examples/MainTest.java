@@ -35,8 +35,9 @@ class MainTest {
         try (Jvm list = Jvm.start(List.of(), Main.class.getName(), "lesson", "--list")) {
             assertEquals(0, list.waitFor(30), list.stderr());
             List<String> lines = list.remainingStdout();
-            assertEquals(7, lines.size(), lines.toString());
+            assertEquals(io.jmux.examples.lessons.Lessons.ALL.size(), lines.size(), lines.toString());
             assertTrue(lines.get(0).startsWith("eagain "), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("emfile ")), lines.toString());
         }
         try (Jvm usage = Jvm.start(List.of(), Main.class.getName(), "echo", "--model", "nope")) {
             assertEquals(2, usage.waitFor(30));

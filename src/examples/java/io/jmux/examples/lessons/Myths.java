@@ -106,7 +106,7 @@ final class Myths implements Lesson {
             List<String> cmd = new ArrayList<>(List.of(strace.toString(), "-ff", "-qq", "-ttt", "-o",
                     dir.resolve("trace").toString(),
                     "-e", "trace=epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,epoll_pwait2,mmap,close"));
-            cmd.addAll(childJvm());
+            cmd.addAll(ChildJvm.command(Child.class));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().close(); // the child reads nothing; do not keep the pipe open
             String childOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -215,21 +215,6 @@ final class Myths implements Lesson {
             }
         }
         return threads;
-    }
-
-    /** The java command that runs {@link Child} with this JVM's classpath and library settings. */
-    private static List<String> childJvm() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        String lib = System.getProperty("jmux.library.path", "");
-        if (!lib.isEmpty()) {
-            cmd.add("-Djmux.library.path=" + lib);
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Child.class.getName());
-        return cmd;
     }
 
     private static Path onPath(String tool) {

@@ -92,7 +92,8 @@ class LessonsTest {
     @Test
     void everyLessonIsListedOnce() {
         List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
-        assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "myths"),
+        assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "emfile",
+                "myths"),
                 names);
     }
 
@@ -183,6 +184,46 @@ class LessonsTest {
         int eagainExclusive = Integer.parseInt(exclusive.group(2));
         assertTrue(out.contains(ThunderingHerd.part2Verdict(eagainHerd, eagainExclusive)),
                 "the verdict follows the counts printed above it:\n" + out);
+    }
+
+    /**
+     * The child JVM fills its fd table; the kernel's answers are asserted, the rates only
+     * against bounds no busy machine gets near: a level-triggered loop on a listener it
+     * cannot accept from wakes tens of thousands of times a second, the back-off ~10.
+     */
+    @Test
+    void emfile() throws Exception {
+        String out = run("emfile");
+        has(out, "RLIMIT_NOFILE = " + Emfile.FD_LIMIT + ";");
+        has(out, "dup\\(fd=\\d+\\): EMFILE \\(Too many open files\\) - every number 0-" + (Emfile.FD_LIMIT - 1)
+                + " is taken");
+        has(out, "step 2: epoll_wait\\(LT\\) = 1 \\(EPOLLIN\\).*\\n\\s+accept4\\(fd=\\d+\\): EMFILE \\(Too many open files\\)");
+        Matcher busy = find(out, "epoll_wait returned at once (\\d+) times, accept4 = EMFILE (\\d+) times, 0 accepted\\n"
+                + "\\s+LT busy loop: (\\d+) wake-ups per second");
+        assertEquals(busy.group(1), busy.group(2), "every wake-up met EMFILE");
+        long busyRate = Long.parseLong(busy.group(3));
+        assertTrue(busyRate >= 1000, "a busy loop: " + busy.group());
+
+        has(out, "step 4: epoll_wait\\(ET\\) = 1: .*; accept4 = EMFILE$");
+        has(out, "step 5: 5 waits of 100 ms: reported 0 times; poll says the listener is readable: yes");
+        has(out, "step 6: client B connects: epoll_wait\\(ET\\) = 1 .*\\n\\s+accept4 = EMFILE again");
+        has(out, "step 7: close 4 of the dups.*: 5 waits of 100 ms: reported 0 times");
+
+        has(out, "(accept4 = EMFILE; close\\((\\d+)\\); accept4 = \\2; close\\(\\2\\); dup = \\2\\n\\s+){2}"
+                + "accept4 = EMFILE; close\\(\\d+\\); accept4 = -EAGAIN - nobody was waiting");
+        has(out, "2 connections turned away; client A reads 0, client B reads 0 \\(end of stream\\)");
+        has(out, "the queue is empty: epoll_wait\\(LT, 0\\) = 0");
+
+        Matcher calm = find(out, "LT with back-off, .*: epoll_wait returned (\\d+) times, accept4 = EMFILE (\\d+) times,\\n"
+                + "\\s+(\\d+) wake-ups per second, \\d+ ms of CPU; C and D still queued: yes");
+        long calmRate = Long.parseLong(calm.group(3));
+        assertTrue(calmRate >= 1 && calmRate <= 1 + 2 * 1000 / Emfile.BACKOFF_MILLIS, "one retry per back-off: "
+                + calm.group());
+        assertTrue(Long.parseLong(calm.group(2)) >= 1, calm.group());
+        assertTrue(busyRate > 10 * calmRate, busyRate + " vs " + calmRate);
+        has(out, "epoll_wait reported 1 edge, then\\n\\s+timed out \\d+ times; accept4 at each retry: (EMFILE; )+"
+                + "\\[4 fds freed\\] (\\d+), (\\d+), -EAGAIN$");
+        has(out, "C and D accepted as fds \\d+ and \\d+ with no new edge: both served");
     }
 
     private static String oneLine(String text) {
