@@ -12,7 +12,7 @@
 
 /* Bumped when a native signature or the constant table changes meaning; the
  * Java loader refuses a library whose version differs. */
-#define JMUX_ABI_VERSION 3
+#define JMUX_ABI_VERSION 4
 
 #define JMUX_RESULT(r) ((r) < 0 ? -errno : (r))
 

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Native {
     /** Must equal JMUX_ABI_VERSION in native/jmux.h. */
-    private static final int ABI_VERSION = 3;
+    private static final int ABI_VERSION = 4;
 
     /** Every class an error, close or wake-up path may need first (see preloadErrorPath). */
     private static final String[] ERROR_PATH_CLASSES = {"ErrnoException", "Errno", "CNames", "Trace",
