@@ -107,7 +107,7 @@ class BadInputTest {
     static Set<String> publicApi() throws Exception {
         Set<String> out = new TreeSet<>();
         for (String name : List.of("Epoll", "EpollEvents", "Errno", "ErrnoException", "EventFd", "Fd",
-                "FdSet", "Jmux", "Poll", "PollFds", "Select", "Sockets")) {
+                "FdSet", "IoUring", "IoUringBufRing", "Jmux", "Poll", "PollFds", "Select", "Sockets")) {
             Class<?> c = Class.forName("io.jmux." + name);
             assertTrue(Modifier.isPublic(c.getModifiers()), name);
             List<Executable> members = new ArrayList<>(Arrays.asList(c.getDeclaredConstructors()));
@@ -320,6 +320,7 @@ class BadInputTest {
         pollFds();
         select();
         sockets();
+        BadInputIoUring.define();
     }
 
     static void epoll() {
