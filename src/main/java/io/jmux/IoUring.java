@@ -386,7 +386,12 @@ public final class IoUring implements AutoCloseable {
      * @return the accepted flags; 0 if io_uring is unavailable
      */
     public static int supportedSetupFlags() {
-        return Availability.SETUP_FLAGS;
+        return SetupFlags.SUPPORTED;
+    }
+
+    /** Probed on first use only: isSupported() alone sets up one ring, not eleven. */
+    private static final class SetupFlags {
+        static final int SUPPORTED = Availability.CAUSE == null ? Availability.probeFlags() : 0;
     }
 
     // ---- setup ----
@@ -1648,7 +1653,6 @@ public final class IoUring implements AutoCloseable {
     /** Probed once: can this process set up a ring, and with which flags? */
     private static final class Availability {
         static final String CAUSE = probe();
-        static final int SETUP_FLAGS = CAUSE == null ? probeFlags() : 0;
 
         private static String probe() {
             Throwable failure = Native.loadFailure();
@@ -1670,7 +1674,7 @@ public final class IoUring implements AutoCloseable {
             return 0;
         }
 
-        private static int probeFlags() {
+        static int probeFlags() {
             int[][] tries = {
                 {IORING_SETUP_CQSIZE, 0}, {IORING_SETUP_CLAMP, 0}, {IORING_SETUP_SUBMIT_ALL, 0},
                 {IORING_SETUP_COOP_TASKRUN, 0}, {IORING_SETUP_TASKRUN_FLAG, IORING_SETUP_COOP_TASKRUN},

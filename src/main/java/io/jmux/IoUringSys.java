@@ -103,16 +103,18 @@ final class IoUringSys {
 
     /** {@code io_uring_setup(entries, params)}: the ring fd, or -errno. */
     static int setup(int entries, ByteBuffer params, long paramsAddress) {
+        // The kernel writes its answer over the struct: spell the call from what went in.
+        String in = Trace.ON ? "io_uring_setup(" + Integer.toUnsignedString(entries) + ", {flags="
+                + SETUP_FLAGS.flags(params.getInt(P_FLAGS)) + ", sq_thread_cpu=" + params.getInt(P_SQ_THREAD_CPU)
+                + ", sq_thread_idle=" + params.getInt(P_SQ_THREAD_IDLE) + ", cq_entries="
+                + Integer.toUnsignedString(params.getInt(P_CQ_ENTRIES)) + ", wq_fd=" + params.getInt(P_WQ_FD) + "})"
+                : null;
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = setup0(entries, paramsAddress);
         Reference.reachabilityFence(params);
         if (Trace.ON) {
-            Trace.emit(t0, r, () -> "io_uring_setup(" + Integer.toUnsignedString(entries) + ", {flags="
-                    + SETUP_FLAGS.flags(params.getInt(P_FLAGS)) + ", sq_thread_cpu=" + params.getInt(P_SQ_THREAD_CPU)
-                    + ", sq_thread_idle=" + params.getInt(P_SQ_THREAD_IDLE) + ", cq_entries="
-                    + Integer.toUnsignedString(params.getInt(P_CQ_ENTRIES)) + ", wq_fd=" + params.getInt(P_WQ_FD) + "})",
-                () -> r + " ({sq_entries=" + params.getInt(P_SQ_ENTRIES) + ", cq_entries=" + params.getInt(P_CQ_ENTRIES)
-                    + ", features=" + FEATURES.flags(params.getInt(P_FEATURES)) + "})");
+            Trace.emit(t0, r, () -> in, () -> r + " ({sq_entries=" + params.getInt(P_SQ_ENTRIES) + ", cq_entries="
+                    + params.getInt(P_CQ_ENTRIES) + ", features=" + FEATURES.flags(params.getInt(P_FEATURES)) + "})");
         }
         return r;
     }
