@@ -417,6 +417,35 @@ class IoUringTest {
         }
     }
 
+    /**
+     * SQPOLL: a kernel thread consumes the SQ; submit makes no syscall while it is awake,
+     * and after sq_thread_idle it sleeps and sets IORING_SQ_NEED_WAKEUP, which submit reads
+     * (after a full fence) and answers with IORING_ENTER_SQ_WAKEUP. Either way every NOP
+     * completes.
+     */
+    @Test
+    void sqPollSubmitsWithAndWithoutAWakeup() throws Exception {
+        IoUring ring;
+        try {
+            ring = IoUring.setup(8, IoUring.IORING_SETUP_SQPOLL, 0, 0, 5, 0); // idle after 5 ms
+        } catch (ErrnoException e) {
+            Assumptions.abort("SQPOLL refused here: " + e.getMessage());
+            return;
+        }
+        try (ring) {
+            for (int round = 0; round < 3; round++) {
+                ring.prepNop(round);
+                assertEquals(1, ring.submit(), "published");
+                assertEquals(round, reap(ring, 1).get(0).userData());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while ((ring.sqFlags() & IoUring.IORING_SQ_NEED_WAKEUP) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5); // let the poll thread go to sleep
+                }
+                assertTrue((ring.sqFlags() & IoUring.IORING_SQ_NEED_WAKEUP) != 0, "the poll thread sleeps");
+            }
+        }
+    }
+
     @Test
     void disabledRingStartsWithEnableRings() throws Exception {
         try (IoUring ring = IoUring.setup(4, IoUring.IORING_SETUP_R_DISABLED)) {
