@@ -17,6 +17,7 @@
 #define JMUX_OWNER_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 

@@ -403,7 +403,7 @@ public final class Epoll implements AutoCloseable {
     }
 
     private int pwait2Once(EpollEvents events, int maxEvents, long timeoutNanos) {
-        if (Pwait2.available) {
+        if (Pwait2.available()) {
             int n = EpollSys.pwait2(owner, events, maxEvents, timeoutNanos);
             if (!Pwait2.missing(n)) {
                 return n;
@@ -422,7 +422,7 @@ public final class Epoll implements AutoCloseable {
      * @return whether {@link #pwait2} calls {@code epoll_pwait2}
      */
     public static boolean hasPwait2() {
-        return Pwait2.available;
+        return Pwait2.available();
     }
 
     /**
@@ -466,22 +466,39 @@ public final class Epoll implements AutoCloseable {
         return name.startsWith("EPOLL_CTL_") ? name : "op=" + op;
     }
 
-    /** Lazily probed: does this kernel (and its seccomp policy) allow epoll_pwait2? */
+    /**
+     * Lazily probed: does this kernel (and its seccomp policy) allow epoll_pwait2? Not a
+     * holder class: a probe that failed because the library could not load yet must be
+     * retried, and the JVM never re-runs a failed static initialiser.
+     */
     private static final class Pwait2 {
-        static volatile boolean available = probe();
+        static volatile boolean available;
+        private static volatile boolean probed;
 
         /** ENOSYS: an old kernel; EPERM: a seccomp filter that refuses the syscall. */
         static boolean missing(int r) {
             return r == -Errno.ENOSYS || r == -Errno.EPERM;
         }
 
-        private static boolean probe() {
+        static boolean available() {
+            if (!probed) {
+                probe();
+            }
+            return available;
+        }
+
+        private static synchronized void probe() {
+            if (probed) {
+                return;
+            }
             if ("false".equalsIgnoreCase(System.getProperty("jmux.epoll_pwait2"))) {
-                return false;
+                available = false;
+            } else {
+                try (EpollEvents scratch = new EpollEvents(1)) {
+                    available = !missing(EpollSys.probePwait2(scratch));
+                }
             }
-            try (EpollEvents scratch = new EpollEvents(1)) {
-                return !missing(EpollSys.probePwait2(scratch));
-            }
+            probed = true;
         }
     }
 }

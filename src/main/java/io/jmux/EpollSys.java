@@ -19,6 +19,7 @@ final class EpollSys {
     private EpollSys() {}
 
     static int create1(int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = epollCreate1(flags);
         if (Trace.ON) {
@@ -28,6 +29,7 @@ final class EpollSys {
     }
 
     static int ctl(Owner o, int op, int fd, int events, long data) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = epollCtl(o.address, o.gen, op, fd, events, data);
         Reference.reachabilityFence(o);
@@ -39,6 +41,7 @@ final class EpollSys {
     }
 
     static int wait(Owner o, NativeArray events, int maxEvents, int timeoutMillis) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = epollWait(o.address, o.gen, events.address, maxEvents, timeoutMillis);
         Reference.reachabilityFence(o);
@@ -50,6 +53,7 @@ final class EpollSys {
     }
 
     static int pwait2(Owner o, NativeArray events, int maxEvents, long timeoutNanos) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = epollPwait2(o.address, o.gen, events.address, maxEvents, timeoutNanos);
         Reference.reachabilityFence(o);
@@ -62,6 +66,7 @@ final class EpollSys {
 
     /** {@code epoll_pwait2(-1, ...)}: a kernel that has the syscall answers EBADF at once. */
     static int probePwait2(NativeArray scratch) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = epollPwait2Fd(-1, scratch.address, 1, 0);
         Reference.reachabilityFence(scratch);

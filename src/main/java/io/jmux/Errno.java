@@ -312,6 +312,9 @@ public final class Errno {
 
     /** The C library's text for an errno value ({@code strerror(3)}). */
     public static String description(int errno) {
+        if (!Native.isLoaded()) {
+            return name(errno); // strerror lives in the library, which could not be loaded
+        }
         return Native.strerror(Math.abs(errno));
     }
 

@@ -10,6 +10,7 @@ final class EventFdSys {
     private EventFdSys() {}
 
     static int eventfd(long initval, int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = eventfd0((int) initval, flags);
         if (Trace.ON) {
@@ -20,6 +21,7 @@ final class EventFdSys {
 
     /** {@code read(fd, &value, 8)} into {@code valueOut}: 8, or -errno. */
     static int read(int fd, ByteBuffer valueOut) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = read0(fd, valueOut);
         Reference.reachabilityFence(valueOut);
@@ -31,6 +33,7 @@ final class EventFdSys {
     }
 
     static int write(int fd, long value) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = write0(fd, value);
         if (Trace.ON) {

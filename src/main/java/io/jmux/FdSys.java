@@ -27,6 +27,7 @@ final class FdSys {
 
     /** Both fds packed (read end low), or -errno. */
     static long pipe2(int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = pipe20(flags);
         if (Trace.ON) {
@@ -37,6 +38,7 @@ final class FdSys {
     }
 
     static int readBuffer(int fd, ByteBuffer b, int position, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = readBuffer0(fd, b, position, count);
         Reference.reachabilityFence(b);
@@ -47,6 +49,7 @@ final class FdSys {
     }
 
     static int readArray(int fd, byte[] b, int offset, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = readArray0(fd, b, offset, count);
         if (Trace.ON) {
@@ -56,6 +59,7 @@ final class FdSys {
     }
 
     static int writeBuffer(int fd, ByteBuffer b, int position, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = writeBuffer0(fd, b, position, count);
         Reference.reachabilityFence(b);
@@ -66,6 +70,7 @@ final class FdSys {
     }
 
     static int writeArray(int fd, byte[] b, int offset, int count) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = writeArray0(fd, b, offset, count);
         if (Trace.ON) {
@@ -76,6 +81,7 @@ final class FdSys {
 
     /** {@code close(fd)}: 0 or -errno. Never retried: Linux frees the number even on EINTR. */
     static int close(int fd) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = close0(fd);
         if (Trace.ON) {
@@ -85,6 +91,7 @@ final class FdSys {
     }
 
     static int fcntl(int fd, int cmd, int arg) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = fcntl0(fd, cmd, arg);
         if (Trace.ON) {
@@ -102,6 +109,7 @@ final class FdSys {
     }
 
     static int dup(int fd) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = dup0(fd);
         if (Trace.ON) {
@@ -111,6 +119,7 @@ final class FdSys {
     }
 
     static int dup3(int oldfd, int newfd, int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = dup30(oldfd, newfd, flags);
         if (Trace.ON) {
@@ -120,10 +129,12 @@ final class FdSys {
     }
 
     static int fileDescriptorFd(FileDescriptor descriptor) {
+        Native.ensureLoaded();
         return fileDescriptorFd0(descriptor);
     }
 
     static int channelFd(SelectableChannel channel) {
+        Native.ensureLoaded();
         return channelFd0(channel);
     }
 

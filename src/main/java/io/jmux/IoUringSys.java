@@ -104,6 +104,7 @@ final class IoUringSys {
     /** {@code io_uring_setup(entries, params)}: the ring fd, or -errno. */
     static int setup(int entries, ByteBuffer params, long paramsAddress) {
         // The kernel writes its answer over the struct: spell the call from what went in.
+        Native.ensureLoaded();
         String in = Trace.ON ? "io_uring_setup(" + Integer.toUnsignedString(entries) + ", {flags="
                 + SETUP_FLAGS.flags(params.getInt(P_FLAGS)) + ", sq_thread_cpu=" + params.getInt(P_SQ_THREAD_CPU)
                 + ", sq_thread_idle=" + params.getInt(P_SQ_THREAD_IDLE) + ", cq_entries="
@@ -121,6 +122,7 @@ final class IoUringSys {
 
     /** The three mmaps of a fresh ring fd; six longs written to {@code out}. 0 or -errno. */
     static int map(int fd, ByteBuffer params, long paramsAddress, ByteBuffer out, long outAddress) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = map0(fd, paramsAddress, outAddress);
         Reference.reachabilityFence(params);
@@ -135,6 +137,7 @@ final class IoUringSys {
     }
 
     static ByteBuffer wrap(long address, long length) {
+        Native.ensureLoaded();
         return wrap0(address, length);
     }
 
@@ -144,11 +147,13 @@ final class IoUringSys {
     }
 
     static long pageSize() {
+        Native.ensureLoaded();
         return pageSize0();
     }
 
     /** {@code io_uring_enter(fd, toSubmit, minComplete, flags, ...)}; a timeout >= 0 adds EXT_ARG. */
     static int enter(Owner o, int toSubmit, int minComplete, int flags, long timeoutNanos) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = enter0(o.address, o.gen, toSubmit, minComplete, flags, timeoutNanos);
         Reference.reachabilityFence(o);
@@ -163,6 +168,7 @@ final class IoUringSys {
 
     /** {@code io_uring_register(fd, opcode, arg, nrArgs)}; arg is 0 or memory sized for opcode. */
     static int register(Owner o, int opcode, ByteBuffer arg, long argAddress, int nrArgs) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = register0(o.address, o.gen, opcode, argAddress, nrArgs);
         Reference.reachabilityFence(o);

@@ -11,7 +11,10 @@ package io.jmux;
 public final class Jmux {
     private Jmux() {}
 
-    /** True if {@code libjmux.so} loaded and matches these classes. */
+    /**
+     * True if {@code libjmux.so} loaded and matches these classes. A load that failed for a
+     * passing reason ({@code EMFILE}, {@code ENFILE}, {@code ENOSPC}) is retried first.
+     */
     public static boolean isAvailable() {
         return Native.loadFailure() == null;
     }
@@ -68,6 +71,7 @@ public final class Jmux {
      * @return value
      */
     public static int noop(int value) {
+        Native.ensureLoaded();
         return Native.noop(value);
     }
 

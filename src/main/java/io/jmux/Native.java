@@ -5,9 +5,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The loaded library and the constants it reports. Every flag value, errno number and
- * struct layout used in Java is read from the C headers through {@link #constant} when
- * the owning class initialises, so none is typed by hand.
+ * The loaded library and the constants of the C headers. Every flag value, errno number
+ * and struct layout used in Java comes from the C headers through {@link #constant}, so
+ * none is typed by hand: from the table the build generated for this architecture
+ * ({@code NativeConstants}, see native/gen/), checked against the one the library
+ * reports when it loads; or, on an architecture the build did not cover, from the
+ * library alone.
+ *
+ * <p>Because the classes know the constants without the library, a load that fails for
+ * a passing reason (no fd free, no disk space: {@code EMFILE}, {@code ENFILE},
+ * {@code ENOSPC}) leaves every class usable and is retried on the next call that needs
+ * the library; other failures are kept.
  */
 final class Native {
     /** Must equal JMUX_ABI_VERSION in native/jmux.h. */
@@ -16,11 +24,27 @@ final class Native {
     /** Every class an error, close or wake-up path may need first (see preloadErrorPath). */
     private static final String[] ERROR_PATH_CLASSES = {"ErrnoException", "Errno", "CNames", "Trace",
         "Sys", "Check", "Timeouts", "NativeArray", "Owner", "Owner$Free", "FdSys"};
-    private static final Throwable LOAD_FAILURE;
     private static final Map<String, Long> CONSTANTS = new HashMap<>();
+    /** Set once, when the library is loaded and checked; read without a lock on every call. */
+    private static boolean loaded;
+    private static volatile Throwable loadFailure;
 
     static {
-        Throwable failure = null;
+        preloadErrorPath();
+        String table = NativeConstants.table(NativeLibrary.arch());
+        if (table != null) {
+            parseConstants(table, CONSTANTS);
+        }
+        tryLoad();
+    }
+
+    private Native() {}
+
+    /** Loads and checks the library unless it is loaded; records why not. */
+    private static synchronized void tryLoad() {
+        if (loaded) {
+            return;
+        }
         try {
             NativeLibrary.load();
             int abi = abiVersion();
@@ -29,16 +53,20 @@ final class Native {
                         + " but these classes need " + ABI_VERSION + "; the library and the jar"
                         + " come from different builds");
             }
-            parseConstants(constants());
-            preloadErrorPath();
+            Map<String, Long> reported = new HashMap<>();
+            parseConstants(constants(), reported);
+            if (CONSTANTS.isEmpty()) {
+                CONSTANTS.putAll(reported);
+            } else if (!CONSTANTS.equals(reported)) {
+                throw new UnsatisfiedLinkError("jmux: libjmux.so reports other constants than these"
+                        + " classes were built with; the library and the jar come from different builds");
+            }
+            loaded = true;
+            loadFailure = null;
         } catch (Throwable t) {
-            failure = t;
+            loadFailure = t;
         }
-        LOAD_FAILURE = failure;
     }
-
-    private Native() {}
-
 
     /**
      * Loads now the classes on every error, close and wake-up path: building an
@@ -59,30 +87,51 @@ final class Native {
         }
     }
 
-    private static void parseConstants(String table) {
+    private static void parseConstants(String table, Map<String, Long> into) {
         if (table == null) {
             throw new UnsatisfiedLinkError("jmux: the native constant table overflowed its buffer");
         }
         for (String line : table.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
-                CONSTANTS.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+                into.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
             }
         }
     }
 
-    /** Throws the load failure, if any, as an UnsatisfiedLinkError. */
+    /**
+     * Returns if the library is loaded; otherwise retries a load that failed for a passing
+     * reason, and throws an UnsatisfiedLinkError saying why it is unavailable.
+     */
     static void ensureLoaded() {
-        if (LOAD_FAILURE != null) {
+        if (!loaded) {
+            retryOrThrow();
+        }
+    }
+
+    private static void retryOrThrow() {
+        if (NativeLibrary.isTransient(loadFailure)) {
+            tryLoad();
+        }
+        Throwable failure = loadFailure;
+        if (!loaded) {
             UnsatisfiedLinkError e = new UnsatisfiedLinkError(
-                    "jmux native library unavailable: " + LOAD_FAILURE.getMessage());
-            e.initCause(LOAD_FAILURE);
+                    "jmux native library unavailable: " + (failure == null ? "?" : failure.getMessage()));
+            e.initCause(failure);
             throw e;
         }
     }
 
+    static boolean isLoaded() {
+        return loaded;
+    }
+
+    /** Why the library is not loaded (after retrying a passing failure), or null. */
     static Throwable loadFailure() {
-        return LOAD_FAILURE;
+        if (!loaded && NativeLibrary.isTransient(loadFailure)) {
+            tryLoad();
+        }
+        return loaded ? null : loadFailure;
     }
 
     /**
@@ -99,7 +148,9 @@ final class Native {
     }
 
     static long longConstant(String name) {
-        ensureLoaded();
+        if (CONSTANTS.isEmpty()) {
+            ensureLoaded(); // no build-time table for this architecture: the library's
+        }
         Long value = CONSTANTS.get(name);
         if (value == null) {
             throw new UnsatisfiedLinkError("jmux: libjmux.so reports no constant " + name);
@@ -109,7 +160,9 @@ final class Native {
 
     /** Every constant whose name starts with {@code prefix}, prefix removed. */
     static Map<String, Long> constantsWithPrefix(String prefix) {
-        ensureLoaded();
+        if (CONSTANTS.isEmpty()) {
+            ensureLoaded();
+        }
         Map<String, Long> out = new HashMap<>();
         CONSTANTS.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
@@ -121,6 +174,7 @@ final class Native {
 
     /** Start address of a direct buffer; 0 if the buffer is not direct. */
     static long addressOf(ByteBuffer directBuffer) {
+        ensureLoaded();
         long address = bufferAddress(directBuffer);
         if (address == 0) {
             throw new IllegalArgumentException("not a direct buffer");

@@ -86,7 +86,7 @@ final class NativeLibrary {
                     + "): " + problem);
         }
         try {
-            System.load(path.toString());
+            systemLoad(path);
         } catch (UnsatisfiedLinkError e) {
             if (String.valueOf(e.getMessage()).contains("another classloader")) {
                 // Same file already bound to another class loader: load a private copy.
@@ -105,14 +105,21 @@ final class NativeLibrary {
     private static void loadFromResource() {
         String resource = resourcePath();
         ClassLoader loader = NativeLibrary.class.getClassLoader();
-        InputStream in = loader == null
-                ? ClassLoader.getSystemResourceAsStream(resource)
-                : loader.getResourceAsStream(resource);
-        if (in == null) {
+        // getResource, then openStream: getResourceAsStream answers null both when the
+        // resource is missing and when opening it fails (EMFILE, from a class-path
+        // directory), and only the second is worth a retry.
+        java.net.URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
+        if (url == null) {
             throw new UnsatisfiedLinkError("no " + resource + " in the jmux jar: this build has no"
                     + " library for " + platform() + "; build one (mvn verify on that platform)"
                     + " and point -D" + LIBRARY_PATH_PROPERTY + "=/path/to/" + LIBRARY_NAME
                     + " at it");
+        }
+        InputStream in;
+        try {
+            in = url.openStream();
+        } catch (IOException e) {
+            throw linkError("cannot open " + resource + errnoText(e), e);
         }
         try (in) {
             loadCopy(in, "jar resource " + resource, expectedDigest(loader, resource + ".sha256"));
@@ -133,8 +140,13 @@ final class NativeLibrary {
         try {
             file = createPrivateFile(dir);
         } catch (IOException | RuntimeException e) {
+            String errno = errnoOf(e);
+            if (isPassing(errno)) { // not the directory's fault: say so, and retry later
+                throw linkError("cannot create the temp file for " + LIBRARY_NAME + " in " + dir
+                        + errnoText(e) + "; jmux tries again on its next use", e);
+            }
             throw linkError("cannot create a file in " + dir + " to extract " + source + " (" + e
-                    + "); set -D" + TMPDIR_PROPERTY + "=<writable directory> or -D"
+                    + ")" + errnoText(e) + "; set -D" + TMPDIR_PROPERTY + "=<writable directory> or -D"
                     + LIBRARY_PATH_PROPERTY + "=/path/to/" + LIBRARY_NAME, e);
         }
         try {
@@ -143,7 +155,7 @@ final class NativeLibrary {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                 digest = expectedDigest == null ? null : sha256(file);
             } catch (IOException e) {
-                throw linkError("cannot extract " + source + " to " + file + " (" + e + "); set -D"
+                throw linkError("cannot extract " + source + " to " + file + " (" + e + ")" + errnoText(e) + "; set -D"
                         + TMPDIR_PROPERTY + "=<writable directory> or -D" + LIBRARY_PATH_PROPERTY
                         + "=/path/to/" + LIBRARY_NAME, e);
             }
@@ -156,8 +168,15 @@ final class NativeLibrary {
                         + "; rebuild the jar, or set -D" + LIBRARY_PATH_PROPERTY + "=/path/to/" + LIBRARY_NAME);
             }
             try {
-                System.load(file.toString());
+                systemLoad(file);
             } catch (UnsatisfiedLinkError e) {
+                if (e.getCause() instanceof IllegalCallerException) {
+                    throw e; // --illegal-native-access=deny: already says which flag allows it
+                }
+                if (isPassing(errnoOf(e))) {
+                    throw linkError("cannot load " + source + " extracted to " + file + errnoText(e)
+                            + "; jmux tries again on its next use", e);
+                }
                 throw linkError("cannot load " + source + " extracted to " + file + ": "
                         + e.getMessage() + " (a noexec " + dir + " fails like this: set -D"
                         + TMPDIR_PROPERTY + "=<directory on an exec filesystem>, or -D"
@@ -169,6 +188,22 @@ final class NativeLibrary {
             } catch (IOException ignored) {
                 // Best effort: the library is mapped already; a stale file only wastes disk.
             }
+        }
+    }
+
+    /**
+     * {@code System.load}, with the JDK 22+ refusal under {@code --illegal-native-access=deny}
+     * (an IllegalCallerException) turned into a sentence naming the flag that allows it.
+     */
+    private static void systemLoad(Path file) {
+        try {
+            System.load(file.toString());
+        } catch (IllegalCallerException e) {
+            UnsatisfiedLinkError error = new UnsatisfiedLinkError("jmux: this JVM refuses native access ("
+                    + e.getMessage() + "); run it with --enable-native-access=ALL-UNNAMED, or"
+                    + " --enable-native-access=io.jmux when jmux is on the module path");
+            error.initCause(e);
+            throw error;
         }
     }
 
@@ -223,8 +258,66 @@ final class NativeLibrary {
     }
 
     private static UnsatisfiedLinkError linkError(String message, Throwable cause) {
-        UnsatisfiedLinkError error = new UnsatisfiedLinkError("jmux: " + message);
+        String errno = errnoOf(cause);
+        UnsatisfiedLinkError error = isPassing(errno) ? new PassingFailure("jmux: " + message)
+                : new UnsatisfiedLinkError("jmux: " + message);
         error.initCause(cause);
         return error;
+    }
+
+    /** The errnos of a failure that goes away by itself: a later load is tried again. */
+    private static final java.util.Set<String> PASSING = java.util.Set.of("EMFILE", "ENFILE", "ENOSPC");
+
+    private static boolean isPassing(String errno) {
+        return errno != null && PASSING.contains(errno);
+    }
+
+    /** A load failure worth retrying (see {@link #PASSING}). */
+    static final class PassingFailure extends UnsatisfiedLinkError {
+        private static final long serialVersionUID = 1L;
+
+        PassingFailure(String message) {
+            super(message);
+        }
+    }
+
+    static boolean isTransient(Throwable failure) {
+        return failure instanceof PassingFailure;
+    }
+
+    /**
+     * The errno symbol behind a file-system or dlopen failure, from the C library's text in
+     * its message (the JDK gives no errno number), or null. Checked longest text first:
+     * "Too many open files in system" is ENFILE, "Too many open files" EMFILE.
+     */
+    static String errnoOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            for (String[] known : TEXTS) {
+                if (m.contains(known[0])) {
+                    return known[1];
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String[][] TEXTS = {{"Too many open files in system", "ENFILE"},
+        {"Too many open files", "EMFILE"}, {"No space left on device", "ENOSPC"},
+        {"Permission denied", "EACCES"}, {"Read-only file system", "EROFS"},
+        {"Operation not permitted", "EPERM"}};
+
+    /** {@code ": EMFILE (Too many open files)"} for a failure with a known errno, else "". */
+    private static String errnoText(Throwable e) {
+        String errno = errnoOf(e);
+        if (errno == null) {
+            return "";
+        }
+        for (String[] known : TEXTS) {
+            if (known[1].equals(errno)) {
+                return ": " + errno + " (" + known[0] + ")";
+            }
+        }
+        return "";
     }
 }

@@ -36,8 +36,8 @@ final class Owner {
     /** What an owned native returns when it found the owner closed: not an errno. */
     static final int ECLOSED = Native.constant("JMUX_ECLOSED");
 
-    /** True if close pairs with membarrier(2); false: the fenced fallback. */
-    static final boolean MEMBARRIER = init();
+    /** 0: not initialised; 1: close pairs with membarrier(2); 2: the fenced fallback. */
+    private static volatile int mode;
 
     /** The C struct: state word, fd, whether the fd is owned. Recycled after close. */
     final long address;
@@ -61,6 +61,9 @@ final class Owner {
      * struct cannot be allocated, an owned fd is closed before the error is thrown.
      */
     static Owner of(int fd, boolean ownsFd) {
+        if (mode == 0) {
+            init();
+        }
         long address = create0(fd, ownsFd);
         if (address == 0) {
             if (ownsFd) {
@@ -128,14 +131,31 @@ final class Owner {
         return r;
     }
 
-    private static boolean init() {
+    /** True if close pairs with membarrier(2); false: the fenced fallback. */
+    static boolean membarrier() {
+        if (mode == 0) {
+            init();
+        }
+        return mode == 1;
+    }
+
+    /**
+     * Once, on first use (not in a static initialiser, whose failure the JVM keeps for
+     * good: the library may not be loadable yet): membarrier registration and the
+     * wake-up signal's handler.
+     */
+    private static synchronized void init() {
+        if (mode != 0) {
+            return;
+        }
+        Native.ensureLoaded();
         boolean want = !"false".equalsIgnoreCase(System.getProperty("jmux.membarrier"));
         int r = init0(want);
         if (r < 0) {
             throw new UnsatisfiedLinkError("jmux: cannot install the wake-up signal handler: "
                     + Errno.name(-r));
         }
-        return r == 1;
+        mode = r == 1 ? 1 : 2;
     }
 
     /** The Cleaner's action; must not refer to the Owner, or it would never be unreachable. */

@@ -16,6 +16,7 @@ final class PollSys {
 
     /** {@code poll(fds, nfds, timeout)}; nfds was bounded by the array's final capacity. */
     static int poll(NativeArray fds, int nfds, int timeoutMillis) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = poll0(fds.address, nfds, timeoutMillis);
         Reference.reachabilityFence(fds);

@@ -14,6 +14,7 @@ final class SelectSys {
      */
     static int select(int nfds, NativeArray r, NativeArray w, NativeArray x, long timeoutMicros,
                       String setsBefore) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int n = select0(nfds, address(r), address(w), address(x), timeoutMicros);
         Reference.reachabilityFence(r);

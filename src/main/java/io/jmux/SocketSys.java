@@ -30,6 +30,7 @@ final class SocketSys {
     private SocketSys() {}
 
     static int socket(int domain, int type, int protocol) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = socket0(domain, type, protocol);
         if (Trace.ON) {
@@ -40,6 +41,7 @@ final class SocketSys {
 
     /** Both fds packed (first low), or -errno. */
     static long socketpair(int domain, int type, int protocol) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         long r = socketpair0(domain, type, protocol);
         if (Trace.ON) {
@@ -50,6 +52,7 @@ final class SocketSys {
     }
 
     static int setsockopt(int fd, int level, int name, int value) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = setsockopt0(fd, level, name, value);
         if (Trace.ON) {
@@ -60,6 +63,7 @@ final class SocketSys {
     }
 
     static int getsockopt(int fd, int level, int name, int[] valueOut) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = getsockopt0(fd, level, name, valueOut);
         if (Trace.ON) {
@@ -70,6 +74,7 @@ final class SocketSys {
     }
 
     static int bind(int fd, InetSocketAddress a, byte[] ip, int scope) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = bind0(fd, ip, a.getPort(), scope);
         if (Trace.ON) {
@@ -79,6 +84,7 @@ final class SocketSys {
     }
 
     static int connect(int fd, InetSocketAddress a, byte[] ip, int scope) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = connect0(fd, ip, a.getPort(), scope);
         if (Trace.ON) {
@@ -88,6 +94,7 @@ final class SocketSys {
     }
 
     static int listen(int fd, int backlog) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = listen0(fd, backlog);
         if (Trace.ON) {
@@ -97,6 +104,7 @@ final class SocketSys {
     }
 
     static int accept4(int fd, int flags) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = accept40(fd, flags);
         if (Trace.ON) {
@@ -106,6 +114,7 @@ final class SocketSys {
     }
 
     static int shutdown(int fd, int how) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int r = shutdown0(fd, how);
         if (Trace.ON) {
@@ -116,6 +125,7 @@ final class SocketSys {
 
     /** getsockname/getpeername: the family (or -errno), and what it wrote into ip/portScope. */
     static int sockname(boolean peer, int fd, byte[] ip, int[] portScope) {
+        Native.ensureLoaded();
         long t0 = Trace.ON ? System.nanoTime() : 0;
         int family = peer ? getpeername0(fd, ip, portScope) : getsockname0(fd, ip, portScope);
         if (Trace.ON) {

@@ -199,7 +199,7 @@ class LifecycleTest {
             Thread.sleep(100);
             ep.close();
             t.join(10_000);
-            System.out.println("membarrier=" + Owner.MEMBARRIER + " woken=" + (t.isAlive() ? "no" : result[0]));
+            System.out.println("membarrier=" + Owner.membarrier() + " woken=" + (t.isAlive() ? "no" : result[0]));
             System.exit(t.isAlive() ? 1 : 0);
         }
     }

@@ -68,9 +68,11 @@ class PollTest {
             assertEquals(0, Poll.poll(pfds, 0));
             client.sendUrgentData(0x21);
             assertEquals(1, Poll.poll(pfds, 5_000));
-            // tcp_poll: the urgent byte is POLLPRI; it is not in-band data, so no POLLIN
-            // while it is the only byte queued (SO_OOBINLINE off).
-            assertEquals(Poll.POLLPRI, pfds.revents(i), Poll.eventNames(pfds.revents(i)));
+            // tcp_poll: the urgent byte is POLLPRI. It is not in-band data, so normally no
+            // POLLIN while it is the only byte queued (SO_OOBINLINE off); but about 1 run in
+            // 8 the poll lands while tcp_poll still counts it in-band, and POLLIN comes too.
+            assertEquals(Poll.POLLPRI, pfds.revents(i) & (Poll.POLLPRI | Poll.POLLOUT | Poll.POLLERR | Poll.POLLHUP),
+                    Poll.eventNames(pfds.revents(i)));
         }
     }
 

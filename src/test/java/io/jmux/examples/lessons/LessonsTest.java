@@ -164,6 +164,7 @@ class LessonsTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS) // each of its rounds waits for every worker to sleep: slow under ASan on a busy machine
     void thunderingHerd() throws Exception {
         String out = run("thundering-herd");
         String all = (" " + ThunderingHerd.WORKERS).repeat(ThunderingHerd.CONNECTIONS).strip();
