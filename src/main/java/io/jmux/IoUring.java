@@ -205,7 +205,10 @@ public final class IoUring implements AutoCloseable {
      * kernel's choice) and must be re-armed to go on.
      */
     public static final int IORING_CQE_F_MORE = Native.constant("IORING_CQE_F_MORE");
-    /** A recv left more data in the socket (Linux 5.19). */
+    /**
+     * A recv left more data in the socket (Linux 5.19; TCP, and sockets that report
+     * {@code msg_inq}): receive again before waiting on an edge-like multishot poll.
+     */
     public static final int IORING_CQE_F_SOCK_NONEMPTY = Native.constant("IORING_CQE_F_SOCK_NONEMPTY");
     /** A zero-copy send's notification (not produced by the opcodes jmux prepares). */
     public static final int IORING_CQE_F_NOTIF = Native.constant("IORING_CQE_F_NOTIF");
@@ -624,8 +627,11 @@ public final class IoUring implements AutoCloseable {
      * <p><b>Multishot</b> ({@code IORING_POLL_ADD_MULTI}, Linux 5.13): the request stays
      * armed and posts a CQE with {@link #IORING_CQE_F_MORE} for each wake-up. After its
      * first CQE it is edge-like: it posts again only when the fd is woken again (new data),
-     * not while it stays ready, as {@code EPOLLET} does; so drain the fd after each CQE. A
-     * CQE without {@code F_MORE} ends it: re-arm with a new POLL_ADD.
+     * not while it stays ready, as {@code EPOLLET} does; so drain the fd after each CQE
+     * (a recv CQE with {@link #IORING_CQE_F_SOCK_NONEMPTY}, Linux 5.19, says data is still
+     * queued: read again now, since no new poll CQE will come for it; Netty's io_uring
+     * transport relies on the same fact). A CQE without {@code F_MORE} ends it: re-arm with
+     * a new POLL_ADD.
      *
      * @param fd the fd to watch
      * @param pollMask {@code POLLIN}, {@code POLLOUT}, ... (any bits go to the kernel)

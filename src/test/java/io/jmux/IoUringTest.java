@@ -281,6 +281,28 @@ class IoUringTest {
         }
     }
 
+    /** A short recv on TCP with more queued says so: IORING_CQE_F_SOCK_NONEMPTY; the last one does not. */
+    @Test
+    void recvFlagsSockNonemptyWhileDataIsQueued() throws Exception {
+        int listener = fds.tcpListener();
+        int c = fds.track(Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0));
+        Sockets.connect(c, Sockets.getsockname(listener));
+        int a = fds.track(Sockets.accept4(listener, 0));
+        Fds.write(c, "0123456789");
+        try (IoUring ring = IoUring.setup(8, 0)) {
+            ByteBuffer in = ByteBuffer.allocateDirect(4);
+            ring.prepRecv(a, in, 0, 1);
+            Cqe first = reap(ring, 1).get(0);
+            assertEquals(4, first.res());
+            assertTrue((first.flags() & IoUring.IORING_CQE_F_SOCK_NONEMPTY) != 0, "6 bytes still queued");
+            ByteBuffer rest = ByteBuffer.allocateDirect(64);
+            ring.prepRecv(a, rest, 0, 2);
+            Cqe last = reap(ring, 1).get(0);
+            assertEquals(6, last.res());
+            assertEquals(0, last.flags() & IoUring.IORING_CQE_F_SOCK_NONEMPTY, "drained");
+        }
+    }
+
     /**
      * A multishot recv over a two-buffer ring: two messages take both buffers, the third
      * finds none (-ENOBUFS, no F_MORE: the request ended); after provide() and a re-arm
