@@ -32,6 +32,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -214,6 +215,20 @@ static long long op_poll(struct state *st) {
     return sum;
 }
 
+/* poll's revents scan alone: the entries hold what one poll returned in setup. */
+static long long op_poll_scan(struct state *st) {
+    long long sum = 0;
+    int count = 0;
+    for (int i = 0; i < st->n; i++) {
+        if (st->pfds[i].revents & POLLIN) {
+            sum += st->pfds[i].fd;
+            count++;
+        }
+    }
+    check("poll_scan", st, count, sum);
+    return sum;
+}
+
 static long long sum_events(const struct state *st, int count) {
     long long sum = 0;
     for (int i = 0; i < count; i++) {
@@ -268,6 +283,27 @@ static long long op_epoll_wait_oneshot(struct state *st) {
     return sum;
 }
 
+/* The bare syscall cost, measured at the start of every run so a reader can tell which kind
+ * of VM produced the figures (syscall entry and exit differ ~13x between VM kinds):
+ * getppid(2) does no work in the kernel, and an epoll_wait(2) with timeout 0 on an empty
+ * epoll instance is the cheapest wait there is. */
+static long long op_getppid(struct state *st) {
+    (void) st;
+    return (long long) syscall(SYS_getppid); /* not the libc wrapper: glibc may cache */
+}
+
+static long long op_epoll_wait_empty(struct state *st) {
+    struct epoll_event ev;
+    int r = epoll_wait(st->epfd, &ev, 1, 0);
+    if (r != 0) {
+        if (r < 0) {
+            die("epoll_wait");
+        }
+        fail("epoll_wait_empty", r, 0, st);
+    }
+    return r;
+}
+
 static long long op_epoll_ctl_add_del(struct state *st) {
     struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t) st->extra_fd };
     if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->extra_fd, &ev) < 0) {
@@ -306,7 +342,7 @@ static long long op_pollfd_rebuild(struct state *st) {
 
 /* ---- the scenario table ---- */
 
-enum setup_kind { NONE, SELECT, POLL, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT };
+enum setup_kind { NONE, SELECT, POLL, POLL_FILLED, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY };
 
 struct scenario {
     const char *name;
@@ -320,6 +356,7 @@ static const struct scenario scenarios[] = {
     { "noop", op_noop, NONE, 0, 0 },
     { "select", op_select, SELECT, 1, 1 },
     { "poll", op_poll, POLL, 1, 1 },
+    { "poll_scan", op_poll_scan, POLL_FILLED, 1, 1 },
     { "epoll_wait", op_epoll_wait, EPOLL_LT, 1, 1 },
     { "epoll_wait_et", op_epoll_wait_et, EPOLL_ET, 1, 1 },
     { "epoll_wait_oneshot", op_epoll_wait_oneshot, EPOLL_ONESHOT, 1, 1 },
@@ -327,6 +364,10 @@ static const struct scenario scenarios[] = {
     { "epoll_ctl_mod", op_epoll_ctl_mod, EPOLL_LT, 1, 0 },
     { "fd_set_rebuild", op_fd_set_rebuild, SELECT, 1, 0 },
     { "pollfd_rebuild", op_pollfd_rebuild, POLL, 1, 0 },
+    { "getppid", op_getppid, NONE, 0, 0 },
+    { "epoll_wait_empty", op_epoll_wait_empty, EPOLL_EMPTY, 0, 0 },
+    /* io_uring: the twins of the IoUring scenarios (empty CQ check, multishot POLL_ADD
+     * waits, POLL_ADD + POLL_REMOVE) go here, next to their epoll counterparts. */
 };
 
 static const struct scenario *find_scenario(const char *name) {
@@ -343,9 +384,16 @@ static void setup(struct state *st, enum setup_kind kind) {
     switch (kind) {
     case SELECT: setup_select(st); break;
     case POLL: setup_poll(st); break;
+    case POLL_FILLED:
+        setup_poll(st);
+        if (poll(st->pfds, (nfds_t) st->n, 0) < 0) {
+            die("poll");
+        }
+        break;
     case EPOLL_LT: setup_epoll(st, 0); break;
     case EPOLL_ET: setup_epoll(st, EPOLLET); break;
     case EPOLL_ONESHOT: setup_epoll(st, EPOLLONESHOT); break;
+    case EPOLL_EMPTY: setup_epoll(st, 0); break; /* n = 0: nothing registered */
     case NONE: break;
     }
 }

@@ -92,7 +92,12 @@ public final class Epoll implements AutoCloseable {
         this.owner = Owner.of(epfd, owned);
     }
 
-    /** {@code epoll_create1(EPOLL_CLOEXEC)}: a new epoll instance that owns its fd. */
+    /**
+     * {@code epoll_create1(EPOLL_CLOEXEC)}: a new epoll instance that owns its fd.
+     *
+     * @return a new Epoll that owns its fd
+     * @throws ErrnoException {@code EMFILE}, {@code ENFILE}, {@code ENOMEM}
+     */
     public static Epoll create() throws ErrnoException {
         return create(EPOLL_CLOEXEC);
     }

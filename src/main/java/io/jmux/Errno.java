@@ -303,6 +303,9 @@ public final class Errno {
      * The symbol for an errno value, e.g. {@code name(11)} is {@code "EAGAIN"}.
      * Unknown values give {@code "errno N"}. Negative values (a jmux return value) are
      * read as their magnitude.
+     *
+     * @param errno an errno value, or its negation
+     * @return the symbol, or {@code "errno N"} for a value {@code <errno.h>} does not name
      */
     public static String name(int errno) {
         int e = Math.abs(errno);
@@ -310,7 +313,15 @@ public final class Errno {
         return name != null ? name : "errno " + e;
     }
 
-    /** The C library's text for an errno value ({@code strerror(3)}). */
+    /**
+     * The C library's text for an errno value ({@code strerror(3)}), e.g.
+     * {@code "File exists"} for {@link #EEXIST}. Negative values are read as their
+     * magnitude.
+     *
+     * @param errno an errno value, or its negation
+     * @return the C library's text; the symbol ({@link #name(int)}) if the native library
+     *     could not be loaded, since {@code strerror} is called through it
+     */
     public static String description(int errno) {
         if (!Native.isLoaded()) {
             return name(errno); // strerror lives in the library, which could not be loaded
@@ -322,12 +333,21 @@ public final class Errno {
      * True if {@code result} is {@code -EAGAIN} (equal to {@code -EWOULDBLOCK} on
      * Linux): the would-block result that {@link Fd#read}, {@link Fd#write} and
      * {@link Sockets#accept4} return instead of throwing.
+     *
+     * @param result a jmux return value
+     * @return whether it is the would-block result
      */
     public static boolean isWouldBlock(int result) {
         return result == -EAGAIN || result == -EWOULDBLOCK;
     }
 
-    /** True if {@code result} is {@code -EINPROGRESS}, from a non-blocking {@link Sockets#connect}. */
+    /**
+     * True if {@code result} is {@code -EINPROGRESS}, from a non-blocking
+     * {@link Sockets#connect}: the connection is under way.
+     *
+     * @param result a jmux return value
+     * @return whether it is {@code -EINPROGRESS}
+     */
     public static boolean isInProgress(int result) {
         return result == -EINPROGRESS;
     }

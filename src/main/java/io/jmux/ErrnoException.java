@@ -11,10 +11,16 @@ import java.util.Objects;
 public class ErrnoException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The positive errno value. */
     private final int errno;
+    /** The syscall's name, e.g. {@code "epoll_ctl"}. */
     private final String syscall;
 
     /**
+     * An exception for {@code syscall(arguments)} failing with {@code errno}. The message
+     * is {@code syscall(arguments): NAME (description)}, with the errno's
+     * {@link Errno#name(int)} and {@link Errno#description(int)}.
+     *
      * @param syscall the syscall's name, e.g. {@code "epoll_ctl"}
      * @param arguments the arguments that matter, as the message shows them (may be empty)
      * @param errno the positive errno value (a negative one is read as its magnitude)
@@ -36,17 +42,29 @@ public class ErrnoException extends IOException {
         return syscall + "(" + arguments + "): " + Errno.name(errno) + " (" + Errno.description(errno) + ")";
     }
 
-    /** The positive errno value, e.g. {@link Errno#EEXIST}. */
+    /**
+     * The positive errno value, e.g. {@link Errno#EEXIST}.
+     *
+     * @return the errno
+     */
     public int errno() {
         return errno;
     }
 
-    /** The errno symbol, e.g. {@code "EEXIST"}. */
+    /**
+     * The errno symbol, e.g. {@code "EEXIST"}.
+     *
+     * @return the symbol, as {@link Errno#name(int)} gives it
+     */
     public String errnoName() {
         return Errno.name(errno);
     }
 
-    /** The syscall that failed, e.g. {@code "epoll_ctl"}. */
+    /**
+     * The syscall that failed, e.g. {@code "epoll_ctl"}.
+     *
+     * @return the syscall's name
+     */
     public String syscall() {
         return syscall;
     }

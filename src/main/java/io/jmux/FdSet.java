@@ -42,6 +42,7 @@ public final class FdSet extends NativeArray {
      * An empty set that can hold fds {@code 0 .. capacity-1}, capacity rounded up to a
      * multiple of 64 bits.
      *
+     * @param capacity the number of fds to hold, {@code 1 ..} {@link #MAX_CAPACITY}
      * @throws IllegalArgumentException if capacity is not in {@code 1 ..} {@link #MAX_CAPACITY}
      */
     public FdSet(int capacity) {
@@ -63,12 +64,22 @@ public final class FdSet extends NativeArray {
         return "FdSet";
     }
 
-    /** How many fds this set can hold: fds {@code 0 .. capacity()-1}. */
+    /**
+     * How many fds this set can hold: fds {@code 0 .. capacity()-1}.
+     *
+     * @return the capacity, a multiple of 64
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** {@code FD_SET(fd, set)}. */
+    /**
+     * {@code FD_SET(fd, set)}.
+     *
+     * @param fd the fd to add, {@code 0 .. capacity()-1}
+     * @throws IllegalArgumentException if fd is negative or not below {@link #capacity()}
+     * @throws IllegalStateException if the set is closed
+     */
     public void set(int fd) {
         ByteBuffer b = buffer(fd);
         int w = fd >>> 6;
@@ -78,20 +89,37 @@ public final class FdSet extends NativeArray {
         }
     }
 
-    /** {@code FD_CLR(fd, set)}. */
+    /**
+     * {@code FD_CLR(fd, set)}.
+     *
+     * @param fd the fd to remove, {@code 0 .. capacity()-1}
+     * @throws IllegalArgumentException if fd is negative or not below {@link #capacity()}
+     * @throws IllegalStateException if the set is closed
+     */
     public void clear(int fd) {
         ByteBuffer b = buffer(fd);
         int i = (fd >>> 6) << 3;
         b.putLong(i, b.getLong(i) & ~(1L << fd));
     }
 
-    /** {@code FD_ISSET(fd, set)}. */
+    /**
+     * {@code FD_ISSET(fd, set)}.
+     *
+     * @param fd the fd to test, {@code 0 .. capacity()-1}
+     * @return whether fd's bit is set
+     * @throws IllegalArgumentException if fd is negative or not below {@link #capacity()}
+     * @throws IllegalStateException if the set is closed
+     */
     public boolean isSet(int fd) {
         ByteBuffer b = buffer(fd);
         return (b.getLong((fd >>> 6) << 3) & (1L << fd)) != 0;
     }
 
-    /** {@code FD_ZERO(set)}: clears every bit. */
+    /**
+     * {@code FD_ZERO(set)}: clears every bit.
+     *
+     * @throws IllegalStateException if the set is closed
+     */
     public void zero() {
         ByteBuffer b = buffer();
         for (int i = 0; i < words; i++) {
@@ -104,6 +132,9 @@ public final class FdSet extends NativeArray {
      * Makes this set equal to {@code source} (bits past {@code source}'s capacity are
      * cleared). The allocation-free way to restore an interest set before each
      * {@code select}, which overwrites its arguments.
+     *
+     * @param source the set to copy; its capacity may differ from this one's
+     * @throws IllegalStateException if either set is closed
      */
     public void copyFrom(FdSet source) {
         ByteBuffer dst = buffer();
@@ -121,6 +152,12 @@ public final class FdSet extends NativeArray {
     /**
      * The lowest fd {@code >= fromFd} whose bit is set, or -1 if none: scans 64 fds per
      * step, so iterating the ready fds of a large set costs O(capacity / 64).
+     *
+     * @param fromFd the first fd to look at, {@code >= 0}; at or past {@link #capacity()}
+     *     the answer is -1
+     * @return the lowest set fd {@code >= fromFd}, or -1 if there is none
+     * @throws IllegalArgumentException if fromFd is negative
+     * @throws IllegalStateException if the set is closed
      */
     public int nextSetBit(int fromFd) {
         ByteBuffer b = buffer();
@@ -158,6 +195,8 @@ public final class FdSet extends NativeArray {
      * }</pre>
      *
      * @param index {@code 0 .. capacity()/64 - 1}
+     * @return the 64 bits of fds {@code index * 64 .. index * 64 + 63}, fd
+     *     {@code index * 64} in the lowest bit
      * @throws IndexOutOfBoundsException if index is outside the set
      * @throws IllegalStateException if the set is closed
      */
@@ -166,7 +205,12 @@ public final class FdSet extends NativeArray {
         return b.getLong(Objects.checkIndex(index, words) << 3);
     }
 
-    /** The number of fds set. */
+    /**
+     * The number of fds set.
+     *
+     * @return how many bits are set
+     * @throws IllegalStateException if the set is closed
+     */
     public int count() {
         ByteBuffer b = buffer();
         int n = 0;

@@ -14,19 +14,30 @@ public final class Jmux {
     /**
      * True if {@code libjmux.so} loaded and matches these classes. A load that failed for a
      * passing reason ({@code EMFILE}, {@code ENFILE}, {@code ENOSPC}) is retried first.
+     *
+     * @return whether the native library is loaded
      */
     public static boolean isAvailable() {
         return Native.loadFailure() == null;
     }
 
-    /** Why the library could not be loaded, or null if it was. */
+    /**
+     * Why the library could not be loaded, after retrying a load that failed for a passing
+     * reason (as {@link #isAvailable()} does).
+     *
+     * @return the load failure, or null if the library is loaded
+     */
     public static Throwable unavailabilityCause() {
         return Native.loadFailure();
     }
 
     /**
      * Throws {@link UnsatisfiedLinkError}, saying what failed and which property to set,
-     * unless the library is loaded.
+     * unless the library is loaded. A load that failed for a passing reason is retried
+     * first.
+     *
+     * @throws UnsatisfiedLinkError if the library is not loaded; its cause is the load
+     *     failure
      */
     public static void ensureAvailable() {
         Native.ensureLoaded();

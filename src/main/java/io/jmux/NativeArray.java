@@ -50,7 +50,11 @@ abstract class NativeArray implements AutoCloseable {
         return b;
     }
 
-    /** False once {@link #close()} has been called. */
+    /**
+     * Whether this array can still be used.
+     *
+     * @return false once {@link #close()} has been called
+     */
     public final boolean isOpen() {
         return buffer != null;
     }

@@ -76,6 +76,8 @@ public final class Sockets {
      * @param domain {@link #AF_INET}, {@link #AF_INET6}, {@link #AF_UNIX}
      * @param type {@link #SOCK_STREAM} etc., optionally | {@link #SOCK_NONBLOCK} |
      *     {@link #SOCK_CLOEXEC}
+     * @param protocol 0 for the default protocol of the domain and type (TCP for an
+     *     AF_INET/AF_INET6 stream), or e.g. {@link #IPPROTO_TCP}
      * @return the new fd, owned by the caller
      * @throws ErrnoException {@code EAFNOSUPPORT}, {@code EPROTONOSUPPORT}, {@code EINVAL},
      *     {@code EMFILE}
@@ -92,7 +94,12 @@ public final class Sockets {
      * {@code socketpair(domain, type, protocol, sv)}: two connected sockets.
      *
      * @param domain {@link #AF_UNIX} (the only family Linux supports here)
+     * @param type {@link #SOCK_STREAM}, {@link #SOCK_DGRAM} or {@link #SOCK_SEQPACKET},
+     *     optionally | {@link #SOCK_NONBLOCK} | {@link #SOCK_CLOEXEC}
+     * @param protocol 0
      * @return {@code {sv[0], sv[1]}}, owned by the caller
+     * @throws ErrnoException {@code EAFNOSUPPORT} (a family other than AF_UNIX),
+     *     {@code EOPNOTSUPP}, {@code EPROTONOSUPPORT}, {@code EMFILE}, {@code ENFILE}
      */
     public static int[] socketpair(int domain, int type, int protocol) throws ErrnoException {
         long r = SocketSys.socketpair(domain, type, protocol);
@@ -103,7 +110,17 @@ public final class Sockets {
         return new int[] {(int) r, (int) (r >>> 32)};
     }
 
-    /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
+    /**
+     * {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option.
+     *
+     * @param fd a socket
+     * @param level {@link #SOL_SOCKET}, {@link #IPPROTO_TCP}, {@link #IPPROTO_IPV6}, ...
+     * @param name an option of that level, e.g. {@link #SO_REUSEADDR}, {@link #TCP_NODELAY}
+     * @param value the option's value (0 or 1 for an on/off option)
+     * @throws ErrnoException {@code ENOPROTOOPT} (no such option at that level),
+     *     {@code EINVAL}, {@code ENOTSOCK}, {@code EBADF}
+     * @throws IllegalArgumentException if fd is negative
+     */
     public static void setsockopt(int fd, int level, int name, int value) throws ErrnoException {
         Check.fd(fd);
         int r = SocketSys.setsockopt(fd, level, name, value);
@@ -112,7 +129,17 @@ public final class Sockets {
         }
     }
 
-    /** {@code getsockopt(fd, level, name, &value, &len)} for an int option. */
+    /**
+     * {@code getsockopt(fd, level, name, &value, &len)} for an int option.
+     *
+     * @param fd a socket
+     * @param level {@link #SOL_SOCKET}, {@link #IPPROTO_TCP}, {@link #IPPROTO_IPV6}, ...
+     * @param name an option of that level, e.g. {@link #SO_ERROR}, {@link #SO_RCVBUF}
+     * @return the option's value
+     * @throws ErrnoException {@code ENOPROTOOPT} (no such option at that level),
+     *     {@code ENOTSOCK}, {@code EBADF}
+     * @throws IllegalArgumentException if fd is negative
+     */
     public static int getsockopt(int fd, int level, int name) throws ErrnoException {
         Check.fd(fd);
         int[] value = new int[1];
@@ -123,7 +150,14 @@ public final class Sockets {
         return value[0];
     }
 
-    /** {@code setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on)}. */
+    /**
+     * {@code setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on)}.
+     *
+     * @param fd a socket, before {@link #bind}
+     * @param on true to allow the reuse
+     * @throws ErrnoException as {@link #setsockopt}
+     * @throws IllegalArgumentException if fd is negative
+     */
     public static void setReuseAddress(int fd, boolean on) throws ErrnoException {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0);
     }
@@ -133,9 +167,11 @@ public final class Sockets {
      * {@code sockaddr_in}, an {@link Inet6Address} a {@code sockaddr_in6} (with its scope
      * id). Port 0 lets the kernel pick; read it back with {@link #getsockname}.
      *
+     * @param fd a socket
+     * @param address the local address and port
      * @throws ErrnoException {@code EADDRINUSE}, {@code EACCES}, {@code EINVAL} (already
      *     bound), {@code EAFNOSUPPORT} (family differs from the socket's)
-     * @throws IllegalArgumentException if the address is unresolved or the port out of range
+     * @throws IllegalArgumentException if fd is negative or the address is unresolved
      */
     public static void bind(int fd, InetSocketAddress address) throws ErrnoException {
         Check.fd(fd);
@@ -148,7 +184,16 @@ public final class Sockets {
         }
     }
 
-    /** {@code listen(fd, backlog)}. */
+    /**
+     * {@code listen(fd, backlog)}: marks the socket as accepting connections.
+     *
+     * @param fd a stream socket, usually bound
+     * @param backlog the queue length for connections not yet accepted, e.g.
+     *     {@link #SOMAXCONN}; the kernel caps larger values at its {@code somaxconn}
+     * @throws ErrnoException {@code EADDRINUSE}, {@code EOPNOTSUPP} (not a stream socket),
+     *     {@code ENOTSOCK}, {@code EBADF}
+     * @throws IllegalArgumentException if fd is negative
+     */
     public static void listen(int fd, int backlog) throws ErrnoException {
         Check.fd(fd);
         int r = SocketSys.listen(fd, backlog);
@@ -159,12 +204,15 @@ public final class Sockets {
 
     /**
      * {@code accept4(fd, NULL, NULL, flags)}: takes a pending connection.
+     * {@code EINTR} is retried.
      *
+     * @param fd a listening socket
      * @param flags 0, {@link #SOCK_NONBLOCK}, {@link #SOCK_CLOEXEC}: applied to the new fd
      * @return the connected fd (owned by the caller); {@code -EAGAIN} if fd is non-blocking
      *     and no connection is pending
      * @throws ErrnoException {@code EINVAL} (not listening), {@code EMFILE},
      *     {@code ECONNABORTED}, {@code ENOTSOCK}, ...
+     * @throws IllegalArgumentException if fd is negative
      */
     public static int accept4(int fd, int flags) throws ErrnoException {
         Check.fd(fd);
@@ -179,13 +227,20 @@ public final class Sockets {
     }
 
     /**
-     * {@code connect(fd, &sockaddr, len)}.
+     * {@code connect(fd, &sockaddr, len)}, with the address built as {@link #bind} builds
+     * it. {@code EINTR} is returned, not retried: the connection goes on, and a second
+     * {@code connect} would answer {@code EALREADY}.
      *
+     * @param fd a socket
+     * @param address the peer's address and port
      * @return 0 when connected; {@code -EINPROGRESS} on a non-blocking socket whose
      *     connection is under way (the fd turns writable when it completes; then read
-     *     {@link #SO_ERROR}); {@code -EAGAIN} where the kernel says so (Unix sockets)
+     *     {@link #SO_ERROR}); {@code -EINTR} if a signal interrupted a blocking connect,
+     *     which then completes in the background like {@code -EINPROGRESS};
+     *     {@code -EAGAIN} where the kernel says so
      * @throws ErrnoException {@code ECONNREFUSED}, {@code ETIMEDOUT}, {@code EISCONN},
      *     {@code EALREADY}, ...
+     * @throws IllegalArgumentException if fd is negative or the address is unresolved
      */
     public static int connect(int fd, InetSocketAddress address) throws ErrnoException {
         Check.fd(fd);
@@ -198,7 +253,11 @@ public final class Sockets {
     /**
      * {@code getsockname(fd, ...)}: the local address, e.g. the port the kernel chose.
      *
+     * @param fd a socket
+     * @return the local address and port (the wildcard address and port 0 if unbound)
+     * @throws ErrnoException {@code EBADF}, {@code ENOTSOCK}
      * @throws UnsupportedOperationException for a family other than AF_INET/AF_INET6
+     * @throws IllegalArgumentException if fd is negative
      */
     public static InetSocketAddress getsockname(int fd) throws ErrnoException {
         Check.fd(fd);
@@ -208,7 +267,15 @@ public final class Sockets {
         return toAddress(family, ip, portScope, "getsockname", fd);
     }
 
-    /** {@code getpeername(fd, ...)}: the connected peer's address. */
+    /**
+     * {@code getpeername(fd, ...)}: the connected peer's address.
+     *
+     * @param fd a connected socket
+     * @return the peer's address and port
+     * @throws ErrnoException {@code ENOTCONN}, {@code EBADF}, {@code ENOTSOCK}
+     * @throws UnsupportedOperationException for a family other than AF_INET/AF_INET6
+     * @throws IllegalArgumentException if fd is negative
+     */
     public static InetSocketAddress getpeername(int fd) throws ErrnoException {
         Check.fd(fd);
         byte[] ip = new byte[16];
@@ -220,8 +287,10 @@ public final class Sockets {
     /**
      * {@code shutdown(fd, how)}.
      *
+     * @param fd a connected socket
      * @param how {@link #SHUT_RD}, {@link #SHUT_WR}, {@link #SHUT_RDWR}
      * @throws ErrnoException {@code ENOTCONN}, {@code ENOTSOCK}, {@code EINVAL}
+     * @throws IllegalArgumentException if fd is negative
      */
     public static void shutdown(int fd, int how) throws ErrnoException {
         Check.fd(fd);

@@ -1,6 +1,7 @@
 package io.jmux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
@@ -65,7 +66,7 @@ class ReadinessFuzzTest {
     static final AtomicLong CALLS = new AtomicLong();
     static final AtomicLong FDS = new AtomicLong();
 
-    enum Kind { NEW, WRITE, READ, CLOSE, SHUTDOWN, LT_CTL, ET_CTL, ET_WAIT, POLL_SET, SELECT_CLOSED }
+    enum Kind { NEW, WRITE, READ, CLOSE, SHUTDOWN, LT_CTL, ET_CTL, ET_WAIT, POLL_SET, SELECT_CLOSED, CLOSE_DUP_IN_WAIT }
 
     /** One step; a, b, c choose among what exists when the step runs. */
     record Op(Kind kind, int a, int b, int c) {
@@ -87,7 +88,8 @@ class ReadinessFuzzTest {
                 Fuzz.weight(6, Kind.ET_CTL),
                 Fuzz.weight(8, Kind.ET_WAIT),
                 Fuzz.weight(3, Kind.POLL_SET),
-                Fuzz.weight(1, Kind.SELECT_CLOSED));
+                Fuzz.weight(1, Kind.SELECT_CLOSED),
+                Fuzz.weight(1, Kind.CLOSE_DUP_IN_WAIT));
         Gen<Integer> small = Generate.range(0, 1000);
         Gen<Op> op = kind.zip(small, small, small, Op::new);
         return SourceDSL.lists().of(op).ofSizeBetween(10, 150);
@@ -474,6 +476,7 @@ class ReadinessFuzzTest {
                 case ET_WAIT -> checkEdgeTriggered(op);
                 case POLL_SET -> pollSet(op);
                 case SELECT_CLOSED -> selectClosed(op);
+                case CLOSE_DUP_IN_WAIT -> closeDupInWait(op.b() % 2 == 0);
                 default -> throw new AssertionError(op);
             }
         }
@@ -640,6 +643,48 @@ class ReadinessFuzzTest {
                 assertEquals("EBADF", e.errnoName(), e.getMessage());
                 return true;
             }
+        }
+
+        /**
+         * A second holder of the level- or edge-triggered instance ({@code Epoll.dupOf}) is
+         * closed while a thread waits on it. The waiter returns 0, and the instance must show
+         * nothing of the close: the checks after this step, and the next edge-triggered wait,
+         * compare it with the model as always (the close used to register a wake-up eventfd in
+         * the shared instance). Only when the instance has nothing to report, so that the
+         * waiter really blocks and takes no event the model expects.
+         */
+        void closeDupInWait(boolean levelTriggered) throws ErrnoException {
+            boolean idle = levelTriggered
+                    ? ltInterest.entrySet().stream().noneMatch(e -> (open.get(e.getKey()).mask()
+                            & (e.getValue() | ERR | HUP)) != 0)
+                    : etEdges.isEmpty();
+            if (!idle) {
+                return;
+            }
+            call();
+            Epoll dup = Epoll.dupOf((levelTriggered ? lt : et).fd());
+            int[] got = {-2};
+            Thread waiter = new Thread(() -> {
+                try (EpollEvents ev = new EpollEvents(4)) {
+                    got[0] = dup.wait(ev, -1);
+                } catch (IllegalStateException closedFirst) {
+                    got[0] = 0; // the close came before the wait started: as documented
+                } catch (ErrnoException e) {
+                    got[0] = -3;
+                }
+            }, "fuzz-dup-waiter");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                Thread.sleep(1);
+                dup.close();
+                waiter.join(10_000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertFalse(waiter.isAlive(), "closing a dup of the " + (levelTriggered ? "LT" : "ET")
+                    + " instance did not wake its waiter");
+            assertEquals(0, got[0], "a waiter woken by close reports nothing");
         }
 
         void checkLevelTriggered(Op after) throws ErrnoException {

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Turns one run directory (ctwin-*.json, jmh-*.json, machine.json, optionally echo.json)
  * into report.md — a Markdown table per scenario with ns/op, its 99.9% error, the ratio
- * to C and B/op — and PNG charts of ns/op against n on log scales.
+ * to C and B/op — and PNG charts: ns/op against n, and binding ÷ C panels.
  *
  * <p>The work is split four ways: {@link Results} parses the JSON, {@link Verdicts}
  * judges ratios against the targets, {@link Charts} draws, and {@link ReportMarkdown}
@@ -18,8 +18,16 @@ import java.util.List;
  * <pre>java -cp target/benchmarks.jar io.jmux.bench.Report results/RUN</pre>
  */
 public final class Report {
-    /** What {@link #write} produced. */
-    public record Output(Path markdown, List<Path> charts) {}
+    /** What {@link #write} produced: report.md, the charts, and the targets table alone. */
+    public record Output(Path markdown, List<Path> charts, String summary) {
+        /** Prints where the files are (absolute paths, openable from any directory), then the summary. */
+        public void print() {
+            System.out.println("Report: " + markdown.toAbsolutePath().normalize());
+            charts.forEach(c -> System.out.println("Chart:  " + c.toAbsolutePath().normalize()));
+            System.out.println();
+            System.out.print(summary);
+        }
+    }
 
     private Report() {}
 
@@ -28,10 +36,7 @@ public final class Report {
             System.err.println("usage: Report RUN_DIRECTORY");
             System.exit(2);
         }
-        Output out = write(Paths.get(args[0]));
-        System.out.println(Files.readString(out.markdown()));
-        System.out.println("Report: " + out.markdown());
-        out.charts().forEach(c -> System.out.println("Chart:  " + c));
+        write(Paths.get(args[0])).print();
     }
 
 
@@ -40,9 +45,10 @@ public final class Report {
         System.setProperty("java.awt.headless", "true");
         Results results = Results.load(dir);
         Charts charts = new Charts(dir, results);
-        String text = new ReportMarkdown(dir, results, charts).render();
+        ReportMarkdown markdown = new ReportMarkdown(dir, results, charts);
+        String text = markdown.render();
         Path md = dir.resolve("report.md");
         Files.writeString(md, text);
-        return new Output(md, charts.made());
+        return new Output(md, charts.made(), markdown.summary());
     }
 }

@@ -63,6 +63,30 @@ final class Results {
         return machine.has(key) ? machine.get(key).getAsString() : fallback;
     }
 
+    /**
+     * The bare syscall cost the suite measured at start (machine.json's {@code
+     * bareSyscallNs}, from the C twin), as one phrase, or null if the run has none.
+     */
+    String bareSyscall() {
+        return bareSyscall(machine);
+    }
+
+    /** The bare syscall phrase of a machine description (machine.json's shape), or null. */
+    static String bareSyscall(JsonObject machine) {
+        if (!machine.has("bareSyscallNs")) {
+            return null;
+        }
+        JsonObject b = machine.getAsJsonObject("bareSyscallNs");
+        List<String> parts = new ArrayList<>();
+        if (b.has("getppid")) {
+            parts.add("getppid() " + Format.fmtNs(b.get("getppid").getAsDouble()) + " ns");
+        }
+        if (b.has("epoll_wait_empty")) {
+            parts.add("empty epoll_wait(0) " + Format.fmtNs(b.get("epoll_wait_empty").getAsDouble()) + " ns");
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
     private void load() throws IOException {
         Path m = dir.resolve("machine.json");
         if (Files.exists(m)) {

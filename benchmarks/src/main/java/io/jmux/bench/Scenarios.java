@@ -11,6 +11,8 @@ final class Scenarios {
     /** Bindings in table order; the C twin is the reference every ratio divides by. */
     static final List<String> IMPLS = List.of("C", "C, single-threaded", "jmux", "Netty epoll", "JNA", "FFM",
             "JDK Selector");
+    // io_uring: "jmux io_uring", "C io_uring" and "Netty io_uring" join IMPLS (and Palette,
+    // and Results.implOf) when the IoUring benchmarks land.
     static final String C = "C";
     /** The C twin without its idle thread: the kernel's cheaper fd lookups of a single-threaded process. */
     static final String C_SINGLE = "C, single-threaded";
@@ -48,7 +50,11 @@ final class Scenarios {
                 + " C: a call through a function pointer."});
     }
 
+    /** The wait scenarios; io_uring's (an empty CQ check, multishot POLL_ADD waits) are added here. */
     static final List<String> WAITS = List.of("epoll_wait", "poll", "select", "epoll_wait_et", "epoll_wait_oneshot");
+    /** The calls with ratio targets, in the targets table and the ratio panels (io_uring joins them). */
+    static final List<String> TARGETED = List.of("epoll_wait", "poll", "select");
+    /** The interest-set changes; io_uring's POLL_ADD + POLL_REMOVE is added here. */
     static final List<String> REGISTRATIONS = List.of("epoll_ctl_add_del", "epoll_ctl_mod", "fd_set_rebuild",
             "pollfd_rebuild");
 }

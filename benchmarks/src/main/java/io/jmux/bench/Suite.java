@@ -35,8 +35,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * system property {@code jmux.ctwin} names another path).
  */
 public final class Suite {
+    // The scenario lists (JMH method names, also the C twin's): io_uring's wait and
+    // registration scenarios are added to these, and its binding to runJmh's pattern.
     private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
     private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
+    /** jmux-only companions measured in the same JMH group: poll's old revents(i) scan. */
+    private static final String JMUX_EXTRAS = "poll_indexed|poll_scan|poll_scan_indexed";
 
     /** Which scenarios, over which parameters, for how long. */
     static final class Profile {
@@ -120,7 +124,10 @@ public final class Suite {
 
     private void run() throws Exception {
         long start = System.nanoTime();
+        System.out.println("== results: " + out.toAbsolutePath().normalize()
+                + " (JMH's and the C twin's iteration logs: jmh-*.log, ctwin.log)");
         describeMachine();
+        step("bare syscall cost (C twin)", this::measureBareSyscall);
         // C twin before and after JMH: the report pools both, so a machine that got busier
         // or quieter during the run widens C's error bar instead of skewing every ratio.
         step("C twin (before JMH)", () -> runCTwin("ctwin-before.json", 1));
@@ -135,13 +142,19 @@ public final class Suite {
         Files.writeString(out.resolve("machine.json"),
                 new GsonBuilder().setPrettyPrinting().create().toJson(machine));
         Report.Output report = Report.write(out);
-        System.out.println();
-        System.out.println(Files.readString(report.markdown()));
-        System.out.println("Report: " + report.markdown());
-        for (Path chart : report.charts()) {
-            System.out.println("Chart:  " + chart);
+        System.out.printf("Suite '%s' took %d s%s%n%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L,
+                sinceScriptStart());
+        // The paths, then the targets table: the last thing on the terminal.
+        report.print();
+    }
+
+    /** ", N s since the run script started (build included)" when the script exported JMUX_BENCH_START. */
+    static String sinceScriptStart() {
+        String t = System.getenv("JMUX_BENCH_START");
+        if (t == null || !t.matches("\\d+")) {
+            return "";
         }
-        System.out.printf("Suite '%s' took %d s%n", profile.name, (System.nanoTime() - start) / 1_000_000_000L);
+        return ", " + (System.currentTimeMillis() / 1000 - Long.parseLong(t)) + " s since the script started (build included)";
     }
 
     private interface Step {
@@ -163,14 +176,10 @@ public final class Suite {
      * fd lookups cost more in a multi-threaded process), 0 to show what that costs.
      */
     private void runCTwin(String file, int idleThreads) throws IOException, InterruptedException {
-        Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
-        if (!Files.isExecutable(ctwin)) {
-            throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
-                    + ": build it with `mvn -f benchmarks/pom.xml package`");
-        }
+        Path ctwin = ctwin();
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
-                : "noop," + profile.waits.replace('|', ',')
+                : "noop,poll_scan," + profile.waits.replace('|', ',')
                         + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','));
         List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
                 "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
@@ -180,10 +189,62 @@ public final class Suite {
                 "--time-ms", String.valueOf(profile.iterationMillis),
                 "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd);
+        runLogged(cmd, out.resolve("ctwin.log"));
+    }
+
+    /** The C twin: target/c/jmux-ctwin, or the path in the system property jmux.ctwin. */
+    public static Path ctwin() {
+        Path ctwin = Paths.get(System.getProperty("jmux.ctwin", "target/c/jmux-ctwin"));
+        if (!Files.isExecutable(ctwin)) {
+            throw new IllegalStateException("C twin not found at " + ctwin.toAbsolutePath()
+                    + ": build it with `mvn -f benchmarks/pom.xml package`");
         }
+        return ctwin;
+    }
+
+    /** Runs a C twin command with its per-scenario lines appended to log. */
+    private static void runLogged(List<String> cmd, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("C twin failed (exit " + p.exitValue() + "): " + cmd
+                    + "; see " + log.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * A bare syscall's cost on this machine, before anything else runs: getppid(2) and an
+     * empty epoll_wait(0), timed by the C twin (10 iterations of 50 ms, one idle thread as
+     * always), and the fastest iteration kept: on a shared machine a neighbour's burst only
+     * ever adds time, and the question is the kind of VM, not its load. Syscall entry and
+     * exit differ ~13× between kinds of VM, and that decides how much of jmux's fixed cost
+     * a ratio to C exposes; the report names it beside the CPU.
+     */
+    private void measureBareSyscall() throws IOException, InterruptedException {
+        Map<String, Double> ns = bareSyscall(out);
+        machine.put("bareSyscallNs", ns);
+        System.out.printf("   getppid() %.1f ns, empty epoll_wait(0) %.1f ns per call (fastest of 10 iterations)%n",
+                ns.getOrDefault("getppid", Double.NaN), ns.getOrDefault("epoll_wait_empty", Double.NaN));
+    }
+
+    /** Measures the bare syscall cost into dir/syscall-cost.json (log: dir/ctwin.log); ns per call by name. */
+    public static Map<String, Double> bareSyscall(Path dir) throws IOException, InterruptedException {
+        Path file = dir.resolve("syscall-cost.json");
+        runLogged(List.of(ctwin().toString(), "--scenarios", "getppid,epoll_wait_empty", "--n", "1",
+                "--ready", "0", "--warmup", "1", "--iterations", "10", "--time-ms", "50",
+                "--idle-threads", "1", "--out", file.toString()), dir.resolve("ctwin.log"));
+        Map<String, Double> ns = new LinkedHashMap<>();
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(file))
+                .getAsJsonObject();
+        for (com.google.gson.JsonElement e : root.getAsJsonArray("results")) {
+            com.google.gson.JsonObject r = e.getAsJsonObject();
+            double min = Double.MAX_VALUE;
+            for (com.google.gson.JsonElement v : r.getAsJsonArray("nsPerOp")) {
+                min = Math.min(min, v.getAsDouble());
+            }
+            ns.put(r.get("scenario").getAsString(), min);
+        }
+        return ns;
     }
 
     // ---- JMH ----
@@ -191,6 +252,10 @@ public final class Suite {
     private void runJmh() throws RunnerException {
         String bindings = "(Jmux|Netty|Jna" + (ffmAvailable() ? "|Ffm" : "") + ")";
         jmh("wait", "io\\.jmux\\.bench\\." + bindings + "Wait\\.(" + profile.waits + ")$", profile.n, profile.ready);
+        // poll's scan before and after nextReady: every n in the full suite, the largest
+        // (where the scan matters most) in the short one, to keep it at about 3 minutes.
+        List<String> scanN = profile.name.equals("short") ? List.of(profile.n.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow()) : profile.n;
+        jmh("scan", "io\\.jmux\\.bench\\.JmuxWait\\.(" + JMUX_EXTRAS + ")$", scanN, profile.ready);
         if (profile.registrations != null) {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
@@ -206,7 +271,9 @@ public final class Suite {
     }
 
     private void jmh(String group, String include, List<String> n, List<String> ready) throws RunnerException {
-        System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready);
+        Path log = out.resolve("jmh-" + group + ".log");
+        System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready
+                + "; iterations in " + log.toAbsolutePath().normalize());
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(include)
                 .param("n", n.toArray(new String[0]))
@@ -218,6 +285,9 @@ public final class Suite {
                 .forks(1)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
+                // JMH's iteration lines go to a file: the terminal keeps one line per step
+                // and ends with the summary table.
+                .output(log.toString())
                 .resultFormat(ResultFormatType.JSON)
                 .result(out.resolve("jmh-" + group + ".json").toString());
         new Runner(opts.build()).run();
@@ -279,10 +349,12 @@ public final class Suite {
         machine.put("forks", 1);
         machine.put("openFileLimit", openFileLimit());
         machine.put("jmuxTrace", getClass().getClassLoader().getResource("io/jmux/Trace.class") != null);
-        System.out.println("Machine: " + machine);
+        System.out.println("Machine: " + machine.get("cpu") + ", " + machine.get("cpus") + " CPUs, "
+                + machine.get("kernel") + ", " + machine.get("jdk") + ", load " + machine.get("loadAverageAtStart"));
     }
 
-    private static String cpuModel() {
+    /** The CPU model as /proc/cpuinfo names it. */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("model name")) {
@@ -295,7 +367,8 @@ public final class Suite {
         return "unknown";
     }
 
-    private static String loadAverage() {
+    /** /proc/loadavg. */
+    public static String loadAverage() {
         try {
             return Files.readString(Paths.get("/proc/loadavg")).trim();
         } catch (IOException e) {

@@ -29,8 +29,8 @@ class CTwinTest {
     void everyScenarioRunsAndChecksItsResult(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("ctwin.json");
         Process p = new ProcessBuilder(CTWIN.toString(), "--scenarios",
-                "noop,select,poll,epoll_wait,epoll_wait_et,epoll_wait_oneshot,epoll_ctl_add_del,epoll_ctl_mod,"
-                        + "fd_set_rebuild,pollfd_rebuild",
+                "noop,select,poll,poll_scan,epoll_wait,epoll_wait_et,epoll_wait_oneshot,epoll_ctl_add_del,epoll_ctl_mod,"
+                        + "fd_set_rebuild,pollfd_rebuild,getppid,epoll_wait_empty",
                 "--n", "1,1100", "--ready", "0,1,all", "--warmup", "1", "--iterations", "2", "--time-ms", "5",
                 "--out", out.toString()).inheritIO().start();
         assertTrue(p.waitFor(50, TimeUnit.SECONDS), "C twin did not finish");
@@ -38,8 +38,8 @@ class CTwinTest {
 
         JsonArray results = JsonParser.parseString(Files.readString(out)).getAsJsonObject()
                 .getAsJsonArray("results");
-        // noop once; 5 waits x 2 n x 3 ready; 4 registrations x 2 n.
-        assertEquals(1 + 5 * 2 * 3 + 4 * 2, results.size());
+        // noop once; 5 waits and poll_scan x 2 n x 3 ready; 4 registrations x 2 n; the two bare syscalls once.
+        assertEquals(1 + 6 * 2 * 3 + 4 * 2 + 2, results.size());
         for (JsonElement e : results) {
             JsonObject r = e.getAsJsonObject();
             assertEquals(2, r.getAsJsonArray("nsPerOp").size(), r.toString());

@@ -34,10 +34,12 @@ class ReportTest {
 
         assertTrue(md.contains("| 1 | jmux | 1050.0 | 0.00 | 1.050 ± 0.000 | +50.0 | 0.01 |"), md);
         assertTrue(md.contains("| 1 | Netty epoll | 1100.0 | 0.00 | 1.100 ± 0.000 | +100.0 | 0.00 |"), md);
-        // n=1: 1.05 <= 1.10 met; n >= 100: 1.03 > 1.02 missed; jmux under Netty: met.
+        // n=1: 1.05 <= 1.05 met; n >= 100: 1.03 > 1.02 missed; jmux under Netty: met.
         assertTrue(md.contains("| epoll_wait | 1 | 1.050 ± 0.000 **met** | 1.030 ± 0.000 at n=100 **missed**"
                 + " | 0.955 ± 0.000 at n=1 **met** | not run |"), md);
-        assertEquals(2, out.charts().size(), "one chart for the bindings, one for the syscalls");
+        assertEquals(2, out.charts().size(), "one chart for the bindings, one ratio panel");
+        assertTrue(out.summary().contains("| epoll_wait | 1 | 1.050 ± 0.000 **met** |"), out.summary());
+        assertTrue(md.contains("![ratio-ready-1.png](ratio-ready-1.png)"), md);
         for (Path chart : out.charts()) {
             assertTrue(Files.size(chart) > 1000, chart + " is not a drawn PNG");
         }

@@ -120,7 +120,7 @@ public final class EchoSuite {
         echo.put("runs", runs);
         Files.writeString(out.resolve("echo.json"), new GsonBuilder().setPrettyPrinting().create().toJson(echo));
         Report.Output report = Report.write(out);
-        System.out.println("Report: " + report.markdown());
+        System.out.println("Report: " + report.markdown().toAbsolutePath().normalize());
     }
 
     /** Starts one server, runs the client at each connection count against it, stops it. */
@@ -228,7 +228,7 @@ public final class EchoSuite {
     }
 
     /** Reads the server's stdout until {@code listening on host:port}; keeps draining it after. */
-    private static int awaitListening(Process p, String name) throws Exception {
+    static int awaitListening(Process p, String name) throws Exception {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -252,14 +252,14 @@ public final class EchoSuite {
         }
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
         }
     }
 
-    private static List<String> javaCommand(String... args) {
+    static List<String> javaCommand(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -268,7 +268,7 @@ public final class EchoSuite {
     }
 
     /** This benchmarks jar (or classes directory), for the peer servers' class path. */
-    private static String ownJar() {
+    static String ownJar() {
         try {
             return Paths.get(EchoSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
