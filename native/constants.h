@@ -19,5 +19,7 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
+#include <linux/io_uring.h>
+#include <linux/time_types.h>
 
 #endif

@@ -57,7 +57,7 @@ static const struct constant constants[] = {
  * free of class look-ups; Java parses it once. */
 JNIEXPORT jstring JNICALL Java_io_jmux_Native_constants(JNIEnv *env, jclass cls) {
     (void) cls;
-    char text[16384];
+    char text[32768];
     size_t n = 0;
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         int w = snprintf(text + n, sizeof text - n, "%s=%lld\n",

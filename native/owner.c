@@ -132,10 +132,10 @@ int jmux_finish_if_idle(struct jmux_owner *o, uint32_t gen) {
         r = JMUX_RESULT(r);
     }
     /* Late calls of generation gen now fail their check (closed, or a newer
-     * generation); none is in flight. While pooled, the word says closed AND
-     * finished for the next generation: a late call that sees it must not
-     * "finish" it (that closed the old fd number a second time and pooled the
-     * struct twice); create0 opens it. */
+     * generation); none is in flight. The pooled word is closed AND finished:
+     * a late call that sees it must not take it for "generation gen + 1,
+     * closed, waiting to be finished", or it would close o->fd a second time
+     * and give the struct to the pool twice (two owners on one struct). */
     atomic_store(&o->word, ((uint64_t) (gen + 1) << 2) | JMUX_CLOSED | JMUX_FINISHED);
     pool_give(o);
     return r;

@@ -83,10 +83,12 @@ static inline struct jmux_slot *jmux_enter(struct jmux_owner *o, uint32_t gen) {
     uint64_t word = atomic_load_explicit(&o->word, memory_order_acquire);
     if (__builtin_expect(jmux_closed_for(word, gen), 0)) {
         atomic_store_explicit(&s->owner, NULL, memory_order_release);
+        /* Our slot may have held up a closer, also of a newer owner that reuses
+         * this struct (and closed it after our load): read the word again after
+         * retracting, as leave does, and finish for the generation closing. */
+        jmux_order_store_load();
+        word = atomic_load_explicit(&o->word, memory_order_acquire);
         if ((word & (JMUX_CLOSED | JMUX_FINISHED)) == JMUX_CLOSED) {
-            /* Our slot may have held up the closer, also of a newer owner that
-             * reuses this struct: finish for the generation that is closing
-             * (not for a pooled struct, which is closed and finished). */
             (void) jmux_finish_if_idle(o, JMUX_GEN(word));
         }
         return NULL;

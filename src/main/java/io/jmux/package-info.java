@@ -5,6 +5,8 @@
  *   <li>{@link io.jmux.Select} with {@link io.jmux.FdSet} — {@code select(2)}</li>
  *   <li>{@link io.jmux.Poll} with {@link io.jmux.PollFds} — {@code poll(2)}</li>
  *   <li>{@link io.jmux.Epoll} with {@link io.jmux.EpollEvents} — {@code epoll(7)}</li>
+ *   <li>{@link io.jmux.IoUring} with {@link io.jmux.IoUringBufRing} — {@code io_uring(7)}:
+ *       completions, read from the shared rings without a syscall</li>
  *   <li>{@link io.jmux.Fd}, {@link io.jmux.EventFd}, {@link io.jmux.Sockets} — the fds to
  *       watch, without java.nio</li>
  *   <li>{@link io.jmux.TimerFd} with {@link io.jmux.ItimerSpec} — {@code timerfd_create(2)},
@@ -25,9 +27,16 @@
  *   <caption>What each kind of call does with EINTR and would-block</caption>
  *   <thead><tr><th>kind</th><th>calls</th><th>{@code EINTR}</th><th>would-block</th></tr></thead>
  *   <tbody>
- *   <tr><td>wait</td><td>{@code select}, {@code poll}, {@code epoll_wait}, {@code epoll_pwait2}</td>
- *       <td>restarted with the remaining timeout; an Epoll closed meanwhile returns 0</td>
- *       <td>— (a timeout returns 0)</td></tr>
+ *   <tr><td>wait</td><td>{@code select}, {@code poll}, {@code epoll_wait}, {@code epoll_pwait2},
+ *       {@code io_uring_enter} with GETEVENTS ({@code IoUring.submitAndWait})</td>
+ *       <td>restarted with the remaining timeout; an Epoll closed meanwhile returns 0, an
+ *       IoUring returns what it submitted</td>
+ *       <td>— (a timeout returns 0; io_uring's {@code ETIME} returns normally)</td></tr>
+ *   <tr><td>submit</td><td>{@code io_uring_enter} without GETEVENTS ({@code IoUring.submit})</td>
+ *       <td>retried (nothing was consumed)</td><td>thrown ({@code EAGAIN}, {@code EBUSY}: the
+ *       kernel's back-pressure)</td></tr>
+ *   <tr><td>io_uring requests</td><td>every {@code IoUring.prep*}</td><td>—</td><td>never
+ *       thrown: each request's result, {@code -EAGAIN} or any errno, is its CQE's {@code res}</td></tr>
  *   <tr><td>transfer</td><td>{@code read}, {@code write}, {@code accept4}, eventfd read/write,
  *       signalfd and timerfd reads</td>
  *       <td>retried; a SignalFd or TimerFd closed meanwhile returns 0</td><td>returned:
@@ -53,7 +62,7 @@
  *
  * <h2>Threads</h2>
  * Every blocking call is a native call and pins a virtual thread's carrier while it
- * blocks. An {@link io.jmux.Epoll} closed during a wait wakes its waiters with the
+ * blocks. An {@link io.jmux.Epoll} (or {@link io.jmux.IoUring}) closed during a wait wakes its waiters with the
  * JDK's own wake-up signal ({@code __SIGRTMAX - 2}); a thread that blocks that signal
  * returns at its timeout instead.
  *

@@ -135,4 +135,38 @@ class AllocationTest {
             }
         }
     }
+
+    /**
+     * io_uring: preparing SQEs, submitting, peeking and reaping CQEs allocate nothing;
+     * neither do buffer transfers through the ring once the buffer's address is cached.
+     */
+    @Test
+    void ioUringSubmitAndReapAllocateNothing() throws Exception {
+        Assumptions.assumeTrue(IoUring.isSupported(), IoUring::unavailabilityCause);
+        int[] p = fds.pipe(true);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(8);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocateDirect(8);
+        try (IoUring ring = IoUring.setup(8, 0)) {
+            int n = 20_000;
+            assertEquals(0, allocatedBy(() -> {
+                ring.prepNop(1);
+                ring.prepNop(2);
+                ring.submitAndWait(2);
+                int ready = ring.cqReady();
+                for (int i = 0; i < ready; i++) {
+                    ring.cqeUserData(i);
+                    ring.cqeRes(i);
+                    ring.cqeFlags(i);
+                }
+                ring.cqAdvance(ready);
+            }, n), "NOP submit/reap");
+            assertEquals(0, allocatedBy(ring::cqReady, n), "empty CQ check");
+            assertEquals(0, allocatedBy(() -> {
+                ring.prepWrite(p[1], out.clear(), -1, 3);
+                ring.prepRead(p[0], in.clear(), -1, 4);
+                ring.submitAndWait(2);
+                ring.cqAdvance(ring.cqReady());
+            }, n), "write/read through the ring");
+        }
+    }
 }

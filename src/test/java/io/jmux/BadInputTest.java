@@ -107,8 +107,8 @@ class BadInputTest {
     static Set<String> publicApi() throws Exception {
         Set<String> out = new TreeSet<>();
         for (String name : List.of("Epoll", "EpollEvents", "Errno", "ErrnoException", "EventFd", "Fd",
-                "FdSet", "ItimerSpec", "Jmux", "Poll", "PollFds", "Select", "SigSet", "SignalFd", "SignalFdInfos",
-                "Sockets", "TimerFd")) {
+                "FdSet", "IoUring", "IoUringBufRing", "ItimerSpec", "Jmux", "Poll", "PollFds", "Select", "SigSet",
+                "SignalFd", "SignalFdInfos", "Sockets", "TimerFd")) {
             Class<?> c = Class.forName("io.jmux." + name);
             assertTrue(Modifier.isPublic(c.getModifiers()), name);
             List<Executable> members = new ArrayList<>(Arrays.asList(c.getDeclaredConstructors()));
@@ -322,6 +322,7 @@ class BadInputTest {
         select();
         sockets();
         SignalTimerBadInput.define();
+        BadInputIoUring.define();
     }
 
     static void epoll() {

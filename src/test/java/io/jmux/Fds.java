@@ -60,6 +60,11 @@ final class Fds implements AutoCloseable {
         return fd;
     }
 
+    /** Forgets fd without closing it (something else closed it). */
+    void forget(int fd) {
+        open.remove(Integer.valueOf(fd));
+    }
+
     /** Closes fd now and forgets it. */
     void close(int fd) throws ErrnoException {
         open.remove(Integer.valueOf(fd));

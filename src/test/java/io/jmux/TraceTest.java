@@ -91,8 +91,8 @@ class TraceTest {
 
     @Test
     void knownSequencePrintsTheseLines() throws Exception {
-        Run traced = run(true);
-        Run plain = run(false);
+        Run traced = run(Script.class, true);
+        Run plain = run(Script.class, false);
         assertEquals("", plain.stderr, "no trace without the property");
         assertEquals(plain.stdout.replaceAll("\\d+", "N"), traced.stdout.replaceAll("\\d+", "N"),
                 "same results and exceptions with and without trace");
@@ -152,7 +152,7 @@ class TraceTest {
         return names;
     }
 
-    private static final class Run {
+    static final class Run {
         final String stdout;
         final String stderr;
 
@@ -162,7 +162,8 @@ class TraceTest {
         }
     }
 
-    private static Run run(boolean trace) throws IOException, InterruptedException {
+    /** Runs {@code script}'s main in a child JVM, traced or not; its stdout and stderr. */
+    static Run run(Class<?> script, boolean trace) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
         String lib = System.getProperty("jmux.library.path", "");
@@ -172,7 +173,7 @@ class TraceTest {
         if (trace) {
             cmd.add("-Djmux.trace=true");
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Script.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), script.getName()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
         // stderr is small (one line per call); read it after stdout is at its end.
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
