@@ -19,6 +19,25 @@ class TimerFdTest {
     private static final long MS = 1_000_000L;
     private static final long S = 1_000_000_000L;
 
+    /** io_uring watches a timerfd like any fd: a POLL_ADD completes with POLLIN when it expires. */
+    @Test
+    void ioUringPollAddCompletesWhenTheTimerExpires() throws Exception {
+        Assumptions.assumeTrue(IoUring.isSupported(), IoUring::unavailabilityCause);
+        try (TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_NONBLOCK | TimerFd.TFD_CLOEXEC);
+             IoUring ring = IoUring.setup(4, 0)) {
+            assertTrue(ring.prepPollAdd(t.fd(), Poll.POLLIN, false, 42));
+            ring.submitAndWait(1, 20_000_000L); // submits the poll; waits 20 ms for a CQE (ETIME: none)
+            assertEquals(0, ring.cqReady(), "not expired yet, so the poll is still armed");
+            t.settime(0, 1_000_000L, 0); // 1 ms
+            ring.submitAndWait(1, 5_000_000_000L);
+            assertEquals(1, ring.cqReady());
+            assertEquals(42, ring.cqeUserData(0));
+            assertTrue((ring.cqeRes(0) & Poll.POLLIN) != 0, "res " + ring.cqeRes(0));
+            ring.cqAdvance(1);
+            assertEquals(1, t.read());
+        }
+    }
+
     @Test
     void oneShotExpiresOnceThenIsDisarmed() throws Exception {
         try (TimerFd t = TimerFd.create(TimerFd.CLOCK_MONOTONIC, TimerFd.TFD_CLOEXEC); ItimerSpec cur = new ItimerSpec()) {
