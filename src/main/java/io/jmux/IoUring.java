@@ -622,7 +622,10 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code IORING_OP_POLL_ADD}: {@code poll(2)} on {@code fd} for {@code pollMask}
      * (32 bits with {@link #IORING_FEAT_POLL_32BITS}; {@code POLL*} and {@code EPOLL*}
-     * values alike). The CQE's res is the ready mask, or -errno.
+     * values alike). The CQE's res is the ready mask, or -errno. Unlike {@code poll(2)},
+     * the mask always includes {@code POLLRDHUP} when it holds, as it does
+     * {@code POLLERR} and {@code POLLHUP}, asked or not ({@code IO_POLL_UNMASK} in the
+     * kernel's io_uring/poll.c; the readiness fuzz test relies on it).
      *
      * <p><b>Multishot</b> ({@code IORING_POLL_ADD_MULTI}, Linux 5.13): the request stays
      * armed and posts a CQE with {@link #IORING_CQE_F_MORE} for each wake-up. After its

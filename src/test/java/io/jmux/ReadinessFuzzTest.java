@@ -2,6 +2,7 @@ package io.jmux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
@@ -469,6 +470,8 @@ class ReadinessFuzzTest {
         final Set<Integer> etWatched = new HashSet<>();
         final Set<Integer> etEdges = new HashSet<>();
         final PollFds pollFds = new PollFds(POLL_CAPACITY);
+        /** One-shot POLL_ADDs over the poll entries: io_uring's readiness beside epoll's. */
+        final IoUring ring = IoUring.isSupported() ? setupRing() : null;
         final PollFds awaitOne = new PollFds(1);
         final List<TimerFd> timers = new ArrayList<>();
         final byte[] heap = new byte[4096];
@@ -771,9 +774,95 @@ class ReadinessFuzzTest {
             assertEquals(0, got[0], "a waiter woken by close reports nothing");
         }
 
+        static IoUring setupRing() {
+            try {
+                return IoUring.setup(2 * POLL_CAPACITY, 0);
+            } catch (ErrnoException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /**
+         * io_uring POLL_ADD (one-shot) on every open entry of the poll array: an fd that is
+         * ready completes at submit with the mask poll gives, plus POLLRDHUP, which io_uring
+         * always reports; the others stay armed and are cancelled. io_uring must agree with
+         * the model, as poll and epoll do.
+         */
+        void checkIoUring(Op after) throws ErrnoException {
+            if (ring == null) {
+                return;
+            }
+            int armed = 0;
+            for (int i = 0; i < pollFds.size(); i++) {
+                if (open.containsKey(pollFds.fd(i))) {
+                    call();
+                    ring.prepPollAdd(pollFds.fd(i), pollFds.events(i), false, i + 1);
+                    armed++;
+                }
+            }
+            if (armed == 0) {
+                return;
+            }
+            ring.submit();
+            int[] got = new int[POLL_CAPACITY + 1];
+            java.util.Arrays.fill(got, -1);
+            reap(got); // what completed at once: the ready fds
+            for (int i = 0; i < pollFds.size(); i++) {
+                int fd = pollFds.fd(i);
+                End e = open.get(fd);
+                if (e == null) {
+                    continue;
+                }
+                // io_uring adds EPOLLRDHUP to every poll, as it does ERR and HUP
+                // (IO_POLL_UNMASK in io_uring/poll.c): poll(2) would report it only if asked.
+                int want = e.mask() & (pollFds.events(i) | ERR | HUP | Poll.POLLRDHUP);
+                int res = got[i + 1];
+                int have = res < 0 ? 0 : res;
+                assertEquals(Poll.eventNames(want), Poll.eventNames(have), "io_uring POLL_ADD of fd " + fd + " ("
+                        + e + ") after " + after);
+            }
+            call();
+            ring.prepCancel(0, IoUring.IORING_ASYNC_CANCEL_ANY | IoUring.IORING_ASYNC_CANCEL_ALL, 1000);
+            ring.submit();
+            long end = System.nanoTime() + 5_000_000_000L;
+            int[] done = new int[1];
+            while (!cancelled(done) && System.nanoTime() < end) {
+                ring.submitAndWait(1, 10_000_000L);
+                reapCancelled(done);
+            }
+            assertTrue(cancelled(done), "io_uring: the armed polls were not all cancelled");
+        }
+
+        private void reap(int[] got) {
+            int n = ring.cqReady();
+            for (int i = 0; i < n; i++) {
+                long ud = ring.cqeUserData(i);
+                if (ud >= 1 && ud <= POLL_CAPACITY) {
+                    got[(int) ud] = ring.cqeRes(i);
+                }
+            }
+            ring.cqAdvance(n);
+        }
+
+        /** done[0]: 1 once the cancel request's own CQE came; the armed polls end before it. */
+        private boolean cancelled(int[] done) {
+            return done[0] == 1 && ring.cqReady() == 0;
+        }
+
+        private void reapCancelled(int[] done) {
+            int n = ring.cqReady();
+            for (int i = 0; i < n; i++) {
+                if (ring.cqeUserData(i) == 1000) {
+                    done[0] = 1;
+                }
+            }
+            ring.cqAdvance(n);
+        }
+
         void checkLevelTriggered(Op after) throws ErrnoException {
             checkEpoll(after);
             checkPoll(after);
+            checkIoUring(after);
             checkSelect(after);
         }
 
@@ -885,6 +974,9 @@ class ReadinessFuzzTest {
             et.close();
             events.close();
             pollFds.close();
+            if (ring != null) {
+                ring.close();
+            }
         }
     }
 }
