@@ -247,7 +247,11 @@ public final class Sockets {
         InetAddress ip = resolved(address);
         byte[] ipBytes = ip.getAddress();
         int scope = scopeId(ip);
-        return Sys.connect(SocketSys.connect(fd, address, ipBytes, scope), "fd=" + fd + ", " + format(address));
+        int r = SocketSys.connect(fd, address, ipBytes, scope);
+        if (Sys.connectFailed(r)) {
+            throw Sys.error(r, "connect", "fd=" + fd + ", " + format(address));
+        }
+        return r;
     }
 
     /**

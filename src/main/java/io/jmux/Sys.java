@@ -28,33 +28,18 @@ final class Sys {
 
     private Sys() {}
 
-    /** {@code r} if it is a result, else the exception for its errno. */
-    static int check(int r, String syscall, String arguments) throws ErrnoException {
-        if (r < 0) {
-            throw error(r, syscall, arguments);
-        }
-        return r;
-    }
-
     /** The exception for a negative kernel result {@code r = -errno}. */
     static ErrnoException error(int r, String syscall, String arguments) {
         return new ErrnoException(syscall, arguments, -r);
     }
 
-    /** A transfer's result: n, or -EAGAIN for would-block; other errors throw. */
-    static int transfer(int r, String syscall, String arguments) throws ErrnoException {
-        if (r < 0 && r != -EAGAIN && r != -EWOULDBLOCK) {
-            throw error(r, syscall, arguments);
-        }
-        return r;
-    }
-
-    /** connect's result: 0, or -EINPROGRESS, -EAGAIN or -EINTR; other errors throw. */
-    static int connect(int r, String arguments) throws ErrnoException {
-        if (r < 0 && r != -EINPROGRESS && r != -EAGAIN && r != -EWOULDBLOCK && r != -EINTR) {
-            throw error(r, "connect", arguments);
-        }
-        return r;
+    /**
+     * True if connect's result {@code r} is an error to throw: not 0, {@code -EINPROGRESS},
+     * {@code -EAGAIN} or {@code -EINTR}. A predicate, so the caller builds the message only
+     * on the failure path.
+     */
+    static boolean connectFailed(int r) {
+        return r < 0 && r != -EINPROGRESS && r != -EAGAIN && r != -EWOULDBLOCK && r != -EINTR;
     }
 
     /** Closed-owner results of a non-wait call become the closed exception. */
