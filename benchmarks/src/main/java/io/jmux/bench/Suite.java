@@ -35,10 +35,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * system property {@code jmux.ctwin} names another path).
  */
 public final class Suite {
-    // The scenario lists (JMH method names, also the C twin's): io_uring's wait and
-    // registration scenarios are added to these, and its binding to runJmh's pattern.
+    // The scenario lists (JMH method names, also the C twin's).
     private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
     private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
+    /**
+     * io_uring (JMH group {@code io_uring}): the empty completion check, the multishot
+     * POLL_ADD round trip and POLL_ADD + POLL_REMOVE, with jmux's empty {@code epoll_wait(0)}
+     * beside the check. The C twin's scenarios of the same names are its "C io_uring" rows.
+     */
+    private static final String URING = "io_uring_cq_empty|io_uring_poll_multishot|io_uring_poll_add_remove";
     /** jmux-only companions measured in the same JMH group: poll's old revents(i) scan. */
     private static final String JMUX_EXTRAS = "poll_indexed|poll_scan|poll_scan_indexed";
 
@@ -55,6 +60,10 @@ public final class Suite {
         boolean trace;
         /** Also run the C twin single-threaded, to show what a shared fd table costs. */
         boolean singleThreadedC;
+        /** The io_uring group's JMH include pattern (after {@code io.jmux.bench.}); null: none. */
+        String uringJmh;
+        /** The C twin scenarios the io_uring group needs besides waits and registrations. */
+        String uringC = "";
 
         Profile(String name, String waits, String registrations, List<String> n, List<String> ready,
                 int warmupIterations, int iterations, long iterationMillis, boolean trace) {
@@ -72,8 +81,13 @@ public final class Suite {
 
     /** The main job: the three syscalls at 3 sizes, one fd ready, every binding; minutes. */
     static Profile shortProfile() {
-        return new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
+        Profile p = new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
                 List.of("1"), 2, 5, 400, false);
+        // io_uring's empty check and round trip, jmux and C, each beside its epoll twin:
+        // epoll_wait_et is run by jmux (and C) only here, not by every binding.
+        p.uringJmh = "(JmuxIoUring\\.(io_uring_cq_empty|io_uring_poll_multishot)|JmuxWait\\.(epoll_wait_empty|epoll_wait_et))";
+        p.uringC = "io_uring_cq_empty,epoll_wait_empty,io_uring_poll_multishot,epoll_wait_et";
+        return p;
     }
 
     /** Every scenario and parameter of issue 4. */
@@ -81,6 +95,8 @@ public final class Suite {
         Profile p = new Profile("full", WAITS, REGISTRATIONS, List.of("1", "10", "100", "1000", "10000"),
                 List.of("0", "1", "all"), 3, 5, 1000, true);
         p.singleThreadedC = true;
+        p.uringJmh = "((Jmux|Netty)IoUring\\.(" + URING + ")|JmuxWait\\.epoll_wait_empty)";
+        p.uringC = URING.replace('|', ',') + ",epoll_wait_empty";
         return p;
     }
 
@@ -180,7 +196,8 @@ public final class Suite {
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
                 : "noop,poll_scan," + profile.waits.replace('|', ',')
-                        + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','));
+                        + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','))
+                        + (profile.uringC.isEmpty() ? "" : "," + profile.uringC);
         List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
                 "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
                 // Compiled C needs no JIT warm-up: one iteration warms caches and branch predictors.
@@ -259,6 +276,9 @@ public final class Suite {
         if (profile.registrations != null) {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
+        }
+        if (profile.uringJmh != null) {
+            jmh("io_uring", "io\\.jmux\\.bench\\." + profile.uringJmh + "$", profile.n, profile.ready);
         }
         jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
         List<String> nioN = nioSizes();
