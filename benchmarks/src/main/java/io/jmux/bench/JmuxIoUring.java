@@ -92,13 +92,31 @@ public class JmuxIoUring {
             sum += ring.cqeUserData(i) + ring.cqeRes(i);
         }
         ring.cqAdvance(count);
-        // The poll: user_data extra, res -ECANCELED; the remove: user_data REMOVE, res 0.
-        long expected = s.extra - Errno.ECANCELED + Registered.REMOVE;
+        return checkAddRemove(count, sum, s.extra);
+    }
+
+    /**
+     * Throws unless POLL_ADD + POLL_REMOVE of {@code extra} posted two CQEs whose user_data
+     * plus res add up to {@code sum}: the poll's (user_data extra, res -ECANCELED) and the
+     * remove's (user_data {@link Registered#REMOVE}, res 0). Returns the sum.
+     */
+    static long checkAddRemove(int count, long sum, int extra) {
+        long expected = extra - Errno.ECANCELED + Registered.REMOVE;
         if (count != 2 || sum != expected) {
             throw new IllegalStateException("io_uring_poll_add_remove: " + count + " CQEs summing to " + sum
                     + ", expected 2 summing to " + expected);
         }
         return sum;
+    }
+
+    /** The SQ of a ring arming n polls: up to 4096 (larger n is submitted in batches), at least 2. */
+    static int sqEntries(int n) {
+        return Math.max(2, Integer.highestOneBit(Math.min(n, 4096) * 2 - 1));
+    }
+
+    /** Its CQ: 2n at least, so even ready=all never overflows it (an overflow ends multishot polls). */
+    static int cqEntries(int n) {
+        return Math.max(2 * sqEntries(n), 2 * Integer.highestOneBit(2 * n - 1));
     }
 
     /** A ring nothing is ever submitted to. */
@@ -130,9 +148,7 @@ public class JmuxIoUring {
          */
         ArmedRing(int n, int ready) throws ErrnoException {
             fds = EventFds.open(n, ready);
-            int sq = Math.max(2, Integer.highestOneBit(Math.min(n, 4096) * 2 - 1));
-            ring = IoUring.setup(sq, IoUring.IORING_SETUP_CQSIZE, Math.max(2 * sq, 2 * Integer.highestOneBit(2 * n - 1)),
-                    0, 0, 0);
+            ring = IoUring.setup(sqEntries(n), IoUring.IORING_SETUP_CQSIZE, cqEntries(n), 0, 0, 0);
             for (int fd : fds.fds) {
                 if (!ring.prepPollAdd(fd, Poll.POLLIN, true, fd)) {
                     ring.submit();
