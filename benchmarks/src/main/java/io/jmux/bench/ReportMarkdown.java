@@ -89,7 +89,7 @@ final class ReportMarkdown {
             row("JMH settings", results.str("warmupIterations", "?") + " warm-up + " + results.str("iterations", "?")
                     + " measured iterations of " + results.str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
             row("C twin settings", "1 warm-up + " + results.str("iterations", "?") + " measured iterations of "
-                    + results.str("iterationMillis", "?") + " ms, run before and after JMH");
+                    + results.str("cIterationMillis", results.str("iterationMillis", "?")) + " ms, run before and after JMH");
             row("FFM", results.str("ffm", "not recorded"));
         }
         md.append('\n');

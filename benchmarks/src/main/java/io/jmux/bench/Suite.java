@@ -64,6 +64,14 @@ public final class Suite {
         String uringJmh;
         /** The C twin scenarios the io_uring group needs besides waits and registrations. */
         String uringC = "";
+        /** The C twin's iteration time (its count is always JMH's, so its error bars use the same t). */
+        long cIterationMillis;
+        /** Warm-up and measured iterations of the rows no target judges (JMH groups scan, floor, nio). */
+        int minorWarmup;
+        int minorIterations;
+        /** The n of the JDK Selector row (nio) and of poll's scan comparison (scan, and the C twin's poll_scan). */
+        List<String> nioN;
+        List<String> scanN;
 
         Profile(String name, String waits, String registrations, List<String> n, List<String> ready,
                 int warmupIterations, int iterations, long iterationMillis, boolean trace) {
@@ -76,6 +84,14 @@ public final class Suite {
             this.iterations = iterations;
             this.iterationMillis = iterationMillis;
             this.trace = trace;
+            this.cIterationMillis = iterationMillis;
+            this.minorWarmup = warmupIterations;
+            this.minorIterations = iterations;
+        }
+
+        /** The largest n: where poll's scan matters most. */
+        String largestN() {
+            return n.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow();
         }
     }
 
@@ -86,7 +102,17 @@ public final class Suite {
         // io_uring's empty check and round trip, jmux and C, each beside its epoll twin:
         // epoll_wait_et is run by jmux (and C) only here, not by every binding.
         p.uringJmh = "(JmuxIoUring\\.(io_uring_cq_empty|io_uring_poll_multishot)|JmuxWait\\.(epoll_wait_empty|epoll_wait_et))";
-        p.uringC = "io_uring_cq_empty,epoll_wait_empty,io_uring_poll_multishot,epoll_wait_et";
+        p.uringC = "io_uring_cq_empty,io_uring_poll_multishot,epoll_wait_et";
+        // To stay at about 3 minutes with io_uring in: the rows no target judges get 1 + 3
+        // iterations, the JDK Selector row (many times C) runs at the smallest and largest n,
+        // poll's scan at the largest n only (JMH and C alike), and the C twin's iterations
+        // are 250 ms (compiled C needs no JIT; the number of iterations, which sets the
+        // error bar's t, stays JMH's).
+        p.minorWarmup = 1;
+        p.minorIterations = 3;
+        p.cIterationMillis = 250;
+        p.nioN = List.of("1", "1000");
+        p.scanN = List.of("1000");
         return p;
     }
 
@@ -195,18 +221,32 @@ public final class Suite {
         Path ctwin = ctwin();
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
-                : "noop,poll_scan," + profile.waits.replace('|', ',')
+                : "noop," + profile.waits.replace('|', ',')
                         + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','))
                         + (profile.uringC.isEmpty() ? "" : "," + profile.uringC);
-        List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
-                "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
+        runCTwin(file, idleThreads, scenarios, profile.n);
+        if (idleThreads != 0) {
+            // poll_scan at the n of JMH's scan group, into its own file (the report pools every ctwin*.json).
+            runCTwin(file.replace(".json", "-scan.json"), idleThreads, "poll_scan", scanN());
+        }
+    }
+
+    private void runCTwin(String file, int idleThreads, String scenarios, List<String> n)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(ctwin().toString(), "--scenarios", scenarios,
+                "--n", String.join(",", n), "--ready", String.join(",", profile.ready),
                 // Compiled C needs no JIT warm-up: one iteration warms caches and branch predictors.
                 "--warmup", String.valueOf(Math.min(1, profile.warmupIterations)),
                 "--iterations", String.valueOf(profile.iterations),
-                "--time-ms", String.valueOf(profile.iterationMillis),
+                "--time-ms", String.valueOf(profile.cIterationMillis),
                 "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
         runLogged(cmd, out.resolve("ctwin.log"));
+    }
+
+    /** The n of poll's scan comparison: the profile's own, or all of its n. */
+    private List<String> scanN() {
+        return profile.scanN != null ? profile.scanN : profile.n;
     }
 
     /** The C twin: target/c/jmux-ctwin, or the path in the system property jmux.ctwin. */
@@ -271,8 +311,7 @@ public final class Suite {
         jmh("wait", "io\\.jmux\\.bench\\." + bindings + "Wait\\.(" + profile.waits + ")$", profile.n, profile.ready);
         // poll's scan before and after nextReady: every n in the full suite, the largest
         // (where the scan matters most) in the short one, to keep it at about 3 minutes.
-        List<String> scanN = profile.name.equals("short") ? List.of(profile.n.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow()) : profile.n;
-        jmh("scan", "io\\.jmux\\.bench\\.JmuxWait\\.(" + JMUX_EXTRAS + ")$", scanN, profile.ready);
+        jmhMinor("scan", "io\\.jmux\\.bench\\.JmuxWait\\.(" + JMUX_EXTRAS + ")$", scanN(), profile.ready);
         if (profile.registrations != null) {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
@@ -280,10 +319,10 @@ public final class Suite {
         if (profile.uringJmh != null) {
             jmh("io_uring", "io\\.jmux\\.bench\\." + profile.uringJmh + "$", profile.n, profile.ready);
         }
-        jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
+        jmhMinor("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
         List<String> nioN = nioSizes();
         if (!nioN.isEmpty()) {
-            jmh("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
+            jmhMinor("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
         }
         if (profile.trace) {
             jmh("trace", "io\\.jmux\\.bench\\.JmuxTraceOff\\.", List.of("1", "1000"), List.of("1"));
@@ -291,6 +330,16 @@ public final class Suite {
     }
 
     private void jmh(String group, String include, List<String> n, List<String> ready) throws RunnerException {
+        jmh(group, include, n, ready, profile.warmupIterations, profile.iterations);
+    }
+
+    /** A group no target judges: the profile's minor iteration counts. */
+    private void jmhMinor(String group, String include, List<String> n, List<String> ready) throws RunnerException {
+        jmh(group, include, n, ready, profile.minorWarmup, profile.minorIterations);
+    }
+
+    private void jmh(String group, String include, List<String> n, List<String> ready, int warmup, int iterations)
+            throws RunnerException {
         Path log = out.resolve("jmh-" + group + ".log");
         System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready
                 + "; iterations in " + log.toAbsolutePath().normalize());
@@ -298,9 +347,9 @@ public final class Suite {
                 .include(include)
                 .param("n", n.toArray(new String[0]))
                 .param("ready", ready.toArray(new String[0]))
-                .warmupIterations(profile.warmupIterations)
+                .warmupIterations(warmup)
                 .warmupTime(TimeValue.milliseconds(profile.iterationMillis))
-                .measurementIterations(profile.iterations)
+                .measurementIterations(iterations)
                 .measurementTime(TimeValue.milliseconds(profile.iterationMillis))
                 .forks(1)
                 .addProfiler(GCProfiler.class)
@@ -337,7 +386,7 @@ public final class Suite {
     private List<String> nioSizes() {
         long max = NioWait.maxPipes();
         List<String> fit = new ArrayList<>();
-        for (String n : profile.n) {
+        for (String n : profile.nioN != null ? profile.nioN : profile.n) {
             if (Integer.parseInt(n) <= max) {
                 fit.add(n);
             } else {
@@ -367,6 +416,11 @@ public final class Suite {
         machine.put("iterations", profile.iterations);
         machine.put("iterationMillis", profile.iterationMillis);
         machine.put("forks", 1);
+        machine.put("cIterationMillis", profile.cIterationMillis);
+        if (profile.minorIterations != profile.iterations || profile.minorWarmup != profile.warmupIterations) {
+            notes.add("JMH groups scan, floor and nio (rows no target judges): " + profile.minorWarmup + " warm-up + "
+                    + profile.minorIterations + " measured iterations, to keep the run short");
+        }
         machine.put("openFileLimit", openFileLimit());
         machine.put("jmuxTrace", getClass().getClassLoader().getResource("io/jmux/Trace.class") != null);
         System.out.println("Machine: " + machine.get("cpu") + ", " + machine.get("cpus") + " CPUs, "
