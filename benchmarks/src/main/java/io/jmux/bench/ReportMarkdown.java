@@ -261,7 +261,7 @@ final class ReportMarkdown {
                 md.append(", ready=").append(ready);
             }
             md.append("\n\nOne op: ").append(SCENARIOS.get(scenario)[1]).append("\n\n");
-            table(rows);
+            table(rows, scenario);
             Path chart = charts.bindingChart(scenario, ready, rows);
             if (chart != null) {
                 md.append("![").append(scenario).append("](").append(chart.getFileName()).append(")\n\n");
@@ -269,7 +269,8 @@ final class ReportMarkdown {
         }
     }
 
-    private void table(List<Figure> rows) {
+    /** One scenario's table; rows of another scenario (an io_uring section's epoll counterpart) name it. */
+    private void table(List<Figure> rows, String scenario) {
         md.append("| n | binding | ns/op | ± | × C | + ns vs C | B/op |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|\n");
         for (Figure f : rows) {
@@ -283,6 +284,7 @@ final class ReportMarkdown {
                 plus = String.format(Locale.ROOT, "%+.1f", f.score() - c.score());
             }
             md.append("| ").append(f.n() < 0 ? "" : String.valueOf(f.n())).append(" | ").append(f.impl())
+                    .append(f.scenario().equals(scenario) ? "" : ", `" + f.scenario() + "`")
                     .append(" | ").append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error()))
                     .append(" | ").append(times).append(" | ").append(plus)
                     .append(" | ").append(fmtBytes(f.bytesPerOp())).append(" |\n");
