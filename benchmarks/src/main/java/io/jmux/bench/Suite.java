@@ -150,9 +150,10 @@ public final class Suite {
                 case "--out": out = Paths.get(v); break;
                 case "--n": p.n = List.of(v.split(",")); break;
                 case "--ready": p.ready = List.of(v.split(",")); break;
-                case "--warmup": p.warmupIterations = Integer.parseInt(v); break;
-                case "--iterations": p.iterations = Integer.parseInt(v); break;
-                case "--time-ms": p.iterationMillis = Long.parseLong(v); break;
+                // Asked for explicitly, an iteration setting holds for every group and the C twin.
+                case "--warmup": p.warmupIterations = p.minorWarmup = Integer.parseInt(v); break;
+                case "--iterations": p.iterations = p.minorIterations = Integer.parseInt(v); break;
+                case "--time-ms": p.iterationMillis = p.cIterationMillis = Long.parseLong(v); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }

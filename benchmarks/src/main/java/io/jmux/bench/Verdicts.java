@@ -114,7 +114,7 @@ final class Verdicts {
 
     /** met when ratio + error is within target, missed when ratio − error is beyond it, else within error. */
     static String verdict(double[] ratio, double target, boolean strict) {
-        if (Double.isNaN(ratio[0])) {
+        if (Double.isNaN(ratio[0]) || Double.isNaN(target)) { // NaN target: shown for comparison, not judged
             return "";
         }
         double err = Double.isNaN(ratio[1]) ? 0 : ratio[1];
