@@ -176,7 +176,7 @@ final class SigioEcho {
                 conns++;
             }
         }
-        log.note("SIGIO: the real-time signal queue overflowed (" + overflows + " times so far); trying all "
+        log.note("SIGIO #" + overflows + ": the real-time signal queue was full; accepting, and trying all "
                 + conns + " connections");
     }
 

@@ -170,8 +170,14 @@ final class Sigio implements Lesson {
 
     private static void print(PrintStream out, String step, List<String> siginfos) {
         out.println(step);
-        out.printf("        %d siginfo%s%s%n", siginfos.size(), siginfos.size() == 1 ? "" : "s",
-                siginfos.isEmpty() ? "" : ": " + String.join("; ", siginfos));
+        if (siginfos.size() < 2) {
+            out.printf("        %d siginfo%s%n", siginfos.size(), siginfos.isEmpty() ? "s" : ": " + siginfos.get(0));
+            return;
+        }
+        out.printf("        %d siginfos:%n", siginfos.size());
+        for (String line : siginfos) {
+            out.println("          " + line);
+        }
     }
 
     private static void events(PrintStream out) throws Exception {
@@ -300,7 +306,7 @@ final class Sigio implements Lesson {
             out.println("        skipped: no bash here to run 'ulimit -i' (dash has no -i)");
             return;
         }
-        out.println("child A: every pair owned by the main thread (F_OWNER_TID), which blocks signal and SIGIO");
+        out.println("child A: every pair owned by the main thread (F_OWNER_TID), which blocks the signal and SIGIO");
         int a = child(out, bash, "thread");
         out.printf("        exit status %d%n", a);
         out.println("child B: the same, then one more pair owned by the process (F_OWNER_PID, as F_SETOWN pid)");

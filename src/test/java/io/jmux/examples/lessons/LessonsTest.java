@@ -242,10 +242,10 @@ class LessonsTest {
         has(out, "^step 3: C writes 10 more.*\\n\\s+1 siginfo: " + in + "$");
         has(out, "^step 4: S reads until EAGAIN: 20 bytes\\n\\s+0 siginfos$");
         has(out, "^step 5: S writes until EAGAIN .*\\n\\s+0 siginfos$");
-        has(out, "^step 6: C reads them all.*\\n\\s+\\d+ siginfos?: signo=\\d+ code=POLL_OUT fd=" + s
+        has(out, "^step 6: C reads them all.*\\n\\s+\\d+ siginfos?:\\s+signo=\\d+ code=POLL_OUT fd=" + s
                 + " band=POLLOUT\\|POLLWRNORM\\|POLLWRBAND");
         has(out, "^step 7: C writes 5 bytes.*\\n\\s+1 siginfo: " + in + "$");
-        has(out, "^step 8: C closes.*S then reads 5 bytes, and read = 0 .*\\n\\s+\\d+ siginfos?: " + in);
+        has(out, "^step 8: C closes.*S then reads 5 bytes, and read = 0 .*\\n\\s+\\d+ siginfos?:\\s+" + in);
 
         has(out, "A: RLIMIT_SIGPENDING " + Sigio.SIGPENDING + ";");
         has(out, "A: 20 writes; pending for thread \\d+ \\(SigPnd\\): 29 \\d+; for the process \\(ShdPnd\\): none");
