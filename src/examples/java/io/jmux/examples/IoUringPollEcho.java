@@ -2,7 +2,6 @@ package io.jmux.examples;
 
 import io.jmux.Errno;
 import io.jmux.ErrnoException;
-import io.jmux.Fd;
 import io.jmux.IoUring;
 import io.jmux.Poll;
 import java.io.IOException;
@@ -63,17 +62,13 @@ final class IoUringPollEcho {
     private static final int READ_MASK = Poll.POLLIN; // POLLRDHUP, POLLERR, POLLHUP come unasked
     private static final int WRITE_MASK = Poll.POLLOUT;
 
-    private static final class Conn {
-        final int fd;
+    /** Rules 1 and 6 (reading) live in {@link EdgeConn#readUntilEagain}. */
+    private static final class Conn extends EdgeConn {
         final int generation;
-        final OutputQueue out = new OutputQueue();
-        boolean eof;
-        boolean unread; // stopped reading with the queue full: data may be waiting
         boolean writeArmed; // a one-shot POLLOUT poll is in flight
-        long echoed;
 
         Conn(int fd, int generation) {
-            this.fd = fd;
+            super(fd);
             this.generation = generation;
         }
     }
@@ -158,7 +153,7 @@ final class IoUringPollEcho {
             }
             if ((revents & (Poll.POLLIN | Poll.POLLRDHUP | Poll.POLLHUP | Poll.POLLERR)) != 0
                     || (c.unread && !c.out.isFull())) {
-                readUntilEagain(c); // rule 1, and rule 6 once the queue has drained
+                c.readUntilEagain(buf); // rule 1, and rule 6 once the queue has drained
             }
             if (c.eof && c.out.isEmpty()) {
                 close(c, "peer closed");
@@ -168,27 +163,6 @@ final class IoUringPollEcho {
             }
         } catch (ErrnoException e) {
             close(c, e.getMessage());
-        }
-    }
-
-    /** Reads and echoes until EAGAIN, end of stream, or a full output queue. */
-    private void readUntilEagain(Conn c) throws ErrnoException {
-        c.unread = false;
-        while (!c.eof) {
-            if (c.out.isFull()) {
-                c.unread = true; // rule 6: remember, no CQE will remind us
-                return;
-            }
-            int n = Fd.read(c.fd, buf, 0, buf.length);
-            if (Errno.isWouldBlock(n)) {
-                return; // drained: the next arrival is a new wake-up, a new CQE
-            }
-            if (n == 0) {
-                c.eof = true;
-                return;
-            }
-            c.echoed += n;
-            c.out.send(c.fd, buf, 0, n); // what write does not take waits for POLLOUT
         }
     }
 
