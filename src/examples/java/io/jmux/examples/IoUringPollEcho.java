@@ -94,7 +94,7 @@ final class IoUringPollEcho {
         }
     }
 
-    static long userData(long kind, int generation, int fd) {
+    private static long userData(long kind, int generation, int fd) {
         return kind << 60 | (long) (generation & 0x0FFF_FFFF) << 32 | Integer.toUnsignedLong(fd);
     }
 
@@ -172,7 +172,8 @@ final class IoUringPollEcho {
             if (fd >= byFd.length) {
                 byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
             }
-            Conn c = new Conn(fd, ++generations);
+            generations = (generations + 1) & 0x0FFF_FFFF; // what user_data has room for
+            Conn c = new Conn(fd, generations);
             byFd[fd] = c;
             armRead(c); // a new poll checks at once: bytes that came with the connection are reported
             log.opened(fd);

@@ -427,6 +427,8 @@ final class Reactor implements AutoCloseable {
         private boolean[] armed = new boolean[64];
         private int[] toArm = new int[64]; // fds to poll again at the next wait
         private int toArmCount;
+        /** The user_data of POLL_REMOVE requests: fd -1, which no poll has. */
+        private static final long REMOVAL = -1L;
 
         IoUringBackend() throws ErrnoException {
             // A CQ with room for a report per fd of thousands (CQSIZE: Linux 5.5); should it
@@ -474,7 +476,7 @@ final class Reactor implements AutoCloseable {
         private void disarm(int fd) throws IOException {
             if (armed[fd]) {
                 long old = userData(fd, generation[fd]);
-                while (!ring.prepPollRemove(old, 0)) { // its CQE, and the poll's -ECANCELED, have no generation match
+                while (!ring.prepPollRemove(old, REMOVAL)) { // its CQE, and the poll's -ECANCELED, are dropped
                     ring.submit();
                 }
                 armed[fd] = false;
@@ -506,7 +508,7 @@ final class Reactor implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 long ud = ring.cqeUserData(i);
                 int fd = (int) ud;
-                if (ud == 0 || fd >= generation.length || generation[fd] != (int) (ud >>> 32) || !armed[fd]) {
+                if (fd < 0 || fd >= generation.length || generation[fd] != (int) (ud >>> 32) || !armed[fd]) {
                     continue; // a POLL_REMOVE's answer, or a poll given up on
                 }
                 armed[fd] = false;
