@@ -18,8 +18,8 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: java -jar target/jmux-examples.jar <command> [options]",
             "",
-            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|reactor>",
-            "       [--host H] [--port N] [--backend select|poll|epoll] [--idle spin|yield|sleep]",
+            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|io_uring-poll|reactor>",
+            "       [--host H] [--port N] [--backend select|poll|epoll|io_uring] [--idle spin|yield|sleep]",
             "       [--quiet] [--trace]",
             "      An echo server. Prints 'listening on <host>:<port>' once ready (port 0, the",
             "      default, picks a free port) and serves until killed; one stderr line per",
@@ -112,10 +112,13 @@ public final class Main {
             case "sigio":
                 SigioEcho.run(host, port, log);
                 break;
+            case "io_uring-poll":
+                IoUringPollEcho.run(host, port, log);
+                break;
             case "reactor":
                 String backend = a.string("backend", null);
-                if (backend != null && !Set.of("select", "poll", "epoll").contains(backend)) {
-                    throw new Args.UsageException("--backend must be select, poll or epoll, got " + backend);
+                if (backend != null && !Set.of("select", "poll", "epoll", "io_uring").contains(backend)) {
+                    throw new Args.UsageException("--backend must be select, poll, epoll or io_uring, got " + backend);
                 }
                 ReactorEcho.run(host, port, log, backend);
                 break;

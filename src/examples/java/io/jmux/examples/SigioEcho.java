@@ -1,7 +1,6 @@
 package io.jmux.examples;
 
 import io.jmux.ErrnoException;
-import io.jmux.Errno;
 import io.jmux.Fd;
 import io.jmux.Poll;
 import io.jmux.PollFds;
@@ -53,16 +52,12 @@ import java.util.Arrays;
  * <pre>java -jar target/jmux-examples.jar echo --model sigio</pre>
  */
 final class SigioEcho {
-    private static final class Conn {
-        final int fd;
-        final OutputQueue out = new OutputQueue();
-        boolean eof;
-        boolean unread; // stopped reading with the queue full: data may be waiting
-        long echoed;
+    /** Rules 1 and 3 live in {@link EdgeConn#readUntilEagain}. */
+    private static final class Conn extends EdgeConn {
         int band; // what the signals of this batch reported; 0: not in the batch
 
         Conn(int fd) {
-            this.fd = fd;
+            super(fd);
         }
     }
 
@@ -219,7 +214,7 @@ final class SigioEcho {
                 c.out.flush(c.fd); // room again: write until EAGAIN
             }
             if ((band & (Poll.POLLIN | Poll.POLLERR | Poll.POLLHUP)) != 0 || (c.unread && !c.out.isFull())) {
-                readUntilEagain(c); // rule 1, and rule 3 once the queue has drained
+                c.readUntilEagain(buf); // rule 1, and rule 3 once the queue has drained
             }
             if (c.eof && c.out.isEmpty()) {
                 close(c, "peer closed");
@@ -230,27 +225,6 @@ final class SigioEcho {
     }
 
     private final byte[] buf = new byte[16384];
-
-    /** Reads and echoes until EAGAIN, end of stream, or a full output queue. */
-    private void readUntilEagain(Conn c) throws ErrnoException {
-        c.unread = false;
-        while (!c.eof) {
-            if (c.out.isFull()) {
-                c.unread = true; // rule 3: the signal for these bytes is spent; remember them
-                return;
-            }
-            int n = Fd.read(c.fd, buf, 0, buf.length);
-            if (Errno.isWouldBlock(n)) {
-                return; // drained: the next arrival queues a new signal
-            }
-            if (n == 0) {
-                c.eof = true;
-                return;
-            }
-            c.echoed += n;
-            c.out.send(c.fd, buf, 0, n); // what write does not take waits for a POLL_OUT signal
-        }
-    }
 
     /** close() also ends the fd's O_ASYNC registration; queued siginfos for it stay (rule 6). */
     private void close(Conn c, String why) {

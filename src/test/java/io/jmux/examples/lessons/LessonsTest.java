@@ -93,7 +93,7 @@ class LessonsTest {
     void everyLessonIsListedOnce() {
         List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
         assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "emfile",
-                "myths", "sigio"),
+                "myths", "sigio", "io_uring"),
                 names);
     }
 
@@ -319,5 +319,46 @@ class LessonsTest {
                 "epoll_wait(10, [{events=EPOLLIN, data={u32=8, u64=8}}], 16, 1000) = 1"), ev.epollCalls);
         assertEquals(2, ev.mmaps);
         assertEquals(0, ev.mmapsOfEpfd, "the mmap of the file that had number 10 before is not the epoll fd's");
+    }
+
+    @Test
+    void ioUring() throws Exception {
+        String out = run("io_uring");
+        Assumptions.assumeFalse(out.contains("\nskipped: io_uring"), out);
+        if (!out.contains("    skipped - strace")) { // strace missing or not permitted: nothing to count
+            has(out, "^    epoll\\s+\\d+ syscalls in the looping thread = 1\\.\\d\\d per iteration \\{.*epoll_wait=10000\\b");
+            String ring = find(out, "^    io_uring\\s+(\\d+) syscalls in the looping thread = 0\\.\\d\\d per iteration(.*)$").group(2);
+            assertTrue(!ring.contains("io_uring_enter") && !ring.contains("epoll"), "reading the CQ made no syscall: " + ring);
+        }
+        has(out, "step 1: armed on an empty socket\\s+multishot CQEs: 0 \\(F_MORE: 0\\)\\s+EPOLLET reports: 0");
+        has(out, "step 2: write 10 bytes\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        has(out, "step 3: write 10 more \\(20 unread\\)\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        has(out, "step 4: read 5 \\(15 stay unread\\)\\s+multishot CQEs: 0 \\(F_MORE: 0\\)\\s+EPOLLET reports: 0");
+        has(out, "step 5: read until EAGAIN, then write 1\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        if (out.contains("IORING_FEAT_NODROP set")) {
+            has(out, "8 NOPs submitted: CQ ready = 4, IORING_SQ_CQ_OVERFLOW set, cqOverflow\\(\\) = 0");
+            has(out, "reaped 4 and advanced the head: CQ ready = 0");
+            has(out, "io_uring_enter\\(GETEVENTS\\): CQ ready = 4, flag clear; 8 of 8 completions seen, 0 lost");
+        }
+        has(out, "CQ ready = 4 \\(full\\), IORING_SQ_CQ_OVERFLOW set");
+        has(out, "the poll's CQE: user_data=77 res=POLLIN no F_MORE$");
+        has(out, "write 10 more: 0 CQEs - that poll has ended");
+        has(out, "20 bytes still unread: user_data=78 res=POLLIN F_MORE$");
+        has(out, "POLL_REMOVE of it: .*user_data=79 res=0 no F_MORE");
+        has(out, "POLL_REMOVE of it: .*user_data=78 res=-ECANCELED no F_MORE");
+    }
+
+    @Test
+    void ioUringCountsOnlyTheLoopBetweenTheMarkers() {
+        Map<String, Integer> calls = IoUringLesson.between(List.of(
+                "epoll_wait(5, [], 16, 0) = 0",
+                "eventfd2(1000001, EFD_CLOEXEC) = 9",
+                "close(9) = 0",
+                "epoll_wait(5, [], 16, 0) = 0",
+                "epoll_wait(5, [], 16, 0) = 0",
+                "eventfd2(1000002, EFD_CLOEXEC) = 9",
+                "epoll_wait(5, [], 16, 0) = 0"));
+        assertEquals(Map.of("close", 1, "epoll_wait", 2), calls);
+        assertEquals(null, IoUringLesson.between(List.of("epoll_wait(5, [], 16, 0) = 0")), "another thread");
     }
 }
