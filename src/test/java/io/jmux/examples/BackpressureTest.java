@@ -39,7 +39,7 @@ class BackpressureTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
-        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll", "proactor"})
     void survivesPeersThatNeverRead(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--quiet", "--model"));
         args.addAll(List.of(model.split(" ")));

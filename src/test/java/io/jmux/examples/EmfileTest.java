@@ -34,7 +34,7 @@ class EmfileTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
-        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll", "proactor"})
     void acceptsTheQueuedConnectionsOnceFdsAreFree(String model) throws Exception {
         List<Peer> served = new ArrayList<>();
         List<Peer> waiting = new ArrayList<>();
