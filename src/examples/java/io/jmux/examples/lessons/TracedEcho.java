@@ -62,6 +62,12 @@ final class TracedEcho implements AutoCloseable {
             throw new IOException("the " + model + " server did not start: " + line);
         }
         port = Integer.parseInt(m.group(1));
+        try {
+            awaitQuiet(0); // what the server does after its listening line belongs to start-up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the " + model + " server started", e);
+        }
     }
 
     /** Starts {@code echo --model <model>} with trace mode on and waits for its listening line. */
@@ -182,11 +188,16 @@ final class TracedEcho implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws IOException {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            pump.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        pump.join(5000);
     }
 }
