@@ -158,6 +158,7 @@ final class ProactorEcho {
     private boolean acceptArmed;
     private boolean acceptCancelling;
     private boolean backingOff;
+    private long lost; // the kernel's count of CQEs it dropped
     private int nextSlot; // slots below it have been used; free ones wait in freeSlots
 
     private ProactorEcho(IoUring ring, IoUringBufRing buffers, int listener, ConnLog log) {
@@ -172,24 +173,28 @@ final class ProactorEcho {
             throw new IOException("the proactor needs io_uring: " + IoUring.unavailabilityCause());
         }
         int listener = Net.listen(host, port, true);
-        try (IoUring ring = IoUring.setup(SQ_ENTRIES, setupFlags(), CQ_ENTRIES, 0, 0, 0)) {
+        try (IoUring ring = setup()) {
             IoUringBufRing buffers = ring.registerBufRing(BUFFERS, BUFFER_SIZE, BGID);
             new ProactorEcho(ring, buffers, listener, log).serve();
         }
     }
 
     /**
-     * CQSIZE for the large CQ; SINGLE_ISSUER|DEFER_TASKRUN (Linux 6.1) where the kernel has
-     * them: completion work then runs only inside this thread's io_uring_enter, so a cancel
-     * submitted there is seen before more data is received for the request it cancels.
+     * CQSIZE for the large CQ, and SINGLE_ISSUER|DEFER_TASKRUN (Linux 6.1) where the kernel
+     * takes them: completion work then runs only inside this thread's io_uring_enter, so a
+     * cancel submitted there is seen before more data is received for the request it
+     * cancels. An older kernel answers EINVAL: set the ring up without them.
      */
-    private static int setupFlags() {
-        int wanted = IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN;
-        int flags = IoUring.IORING_SETUP_CQSIZE;
-        if ((IoUring.supportedSetupFlags() & wanted) == wanted) {
-            flags |= wanted;
+    private static IoUring setup() throws ErrnoException {
+        int deferred = IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN;
+        try {
+            return IoUring.setup(SQ_ENTRIES, IoUring.IORING_SETUP_CQSIZE | deferred, CQ_ENTRIES, 0, 0, 0);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw e;
+            }
+            return IoUring.setup(SQ_ENTRIES, IoUring.IORING_SETUP_CQSIZE, CQ_ENTRIES, 0, 0, 0);
         }
-        return flags;
     }
 
     private void serve() throws IOException {
@@ -211,6 +216,12 @@ final class ProactorEcho {
             }
             ring.cqAdvance(n);
             armStarved();
+            // With FEAT_NODROP a full CQ loses nothing: the kernel holds the CQEs and the
+            // next GETEVENTS enter posts them. This counter counts those it could not hold.
+            if (ring.cqOverflow() != lost) {
+                lost = ring.cqOverflow();
+                log.note("io_uring: " + lost + " completions lost (CQ overflow)");
+            }
         }
     }
 
