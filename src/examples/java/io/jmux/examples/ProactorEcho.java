@@ -35,7 +35,9 @@ import java.util.Arrays;
  * {@value #BUFFERS} buffers of {@value #BUFFER_SIZE} bytes, allocated once. When every
  * buffer is out, the kernel cannot receive for us: the multishot recv ends with
  * {@code -ENOBUFS} and the bytes stay in the socket, where TCP's window slows the peer down.
- * So the ring <em>is</em> the global memory bound; the rules below decide who gets it:
+ * So the ring <em>is</em> the global memory bound: 32 MiB off the heap, allocated at start,
+ * that no number of peers makes grow (the heap holds one small {@code Conn} per
+ * connection). The rules below decide who gets it:
  * <ul>
  *   <li>a connection holding {@value #MAX_HELD} buffers (bytes received and not yet sent
  *       back: its peer reads slowly or not at all) stops receiving: its multishot recv is
