@@ -18,7 +18,7 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: java -jar target/jmux-examples.jar <command> [options]",
             "",
-            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|io_uring-poll|reactor>",
+            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|io_uring-poll|proactor|reactor>",
             "       [--host H] [--port N] [--backend select|poll|epoll|io_uring] [--idle spin|yield|sleep]",
             "       [--quiet] [--trace]",
             "      An echo server. Prints 'listening on <host>:<port>' once ready (port 0, the",
@@ -115,6 +115,9 @@ public final class Main {
             case "io_uring-poll":
                 IoUringPollEcho.run(host, port, log);
                 break;
+            case "proactor":
+                ProactorEcho.run(host, port, log);
+                break;
             case "reactor":
                 String backend = a.string("backend", null);
                 if (backend != null && !Set.of("select", "poll", "epoll", "io_uring").contains(backend)) {
@@ -159,7 +162,7 @@ public final class Main {
     private static int lesson(Args a) throws Exception {
         if (a.flag("list")) {
             for (Lesson l : Lessons.ALL) {
-                System.out.printf("%-16s %s%n", l.name(), l.summary());
+                System.out.printf("%-19s %s%n", l.name(), l.summary());
             }
             return 0;
         }

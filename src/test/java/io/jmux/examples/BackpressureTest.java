@@ -40,7 +40,7 @@ class BackpressureTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et", "sigio",
         "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
-        "io_uring-poll", "reactor --backend io_uring"})
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void survivesPeersThatNeverRead(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--quiet", "--model"));
         args.addAll(List.of(model.split(" ")));

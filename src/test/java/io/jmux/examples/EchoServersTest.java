@@ -35,7 +35,7 @@ class EchoServersTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "nonblocking --idle sleep", "select", "poll", "epoll-lt",
         "epoll-et", "sigio", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
-        "io_uring-poll", "reactor --backend io_uring"})
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void echoesEveryByteAndSurvivesPeersThatVanish(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--model"));
         args.addAll(List.of(model.split(" ")));

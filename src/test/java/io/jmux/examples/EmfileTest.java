@@ -35,7 +35,7 @@ class EmfileTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et", "sigio",
         "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
-        "io_uring-poll", "reactor --backend io_uring"})
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void acceptsTheQueuedConnectionsOnceFdsAreFree(String model) throws Exception {
         List<Peer> served = new ArrayList<>();
         List<Peer> waiting = new ArrayList<>();

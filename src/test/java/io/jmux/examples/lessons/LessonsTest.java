@@ -1,6 +1,7 @@
 package io.jmux.examples.lessons;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class LessonsTest {
     void everyLessonIsListedOnce() {
         List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
         assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "emfile",
-                "myths", "sigio", "io_uring"),
+                "myths", "sigio", "io_uring", "reactor-vs-proactor"),
                 names);
     }
 
@@ -293,6 +294,35 @@ class LessonsTest {
         has(out, "epoll_wait = 1, data=" + fd + " - fd " + fd + ", which is closed");
         has(out, "epoll_ctl\\(DEL, " + fd + "\\) = EBADF");
         has(out, "close\\(\\d+\\) too: epoll_wait = 0");
+    }
+
+    /**
+     * Who copies: epoll reports readiness and the read copies; the RECV's CQE arrives with
+     * the bytes already in a ring buffer and the socket empty. The traced servers: the
+     * reactor reads and writes itself (one write per 64-byte echo), the proactor makes no
+     * read, write or epoll call, only io_uring_enter, and one SEND request per echo.
+     */
+    @Test
+    void reactorVsProactor() throws Exception {
+        String out = run("reactor-vs-proactor");
+        Assumptions.assumeFalse(out.contains("skipped:"), out);
+        has(out, "my buffer before I read: 00 00 00 00 00\n.*read\\(\\d+, buf, 64\\) = 5 -> \"hello\": the copy"
+                + " happened in my read");
+        has(out, "CQE res=5, IORING_CQE_F_BUFFER, buffer id \\d+ -> \"hello\"");
+        has(out, "read\\(\\d+\\) now = -EAGAIN: the socket is already empty");
+        String epoll = find(out, "(?s)^  epoll-et\n(.*?)^  proactor\n").group(1);
+        String proactor = find(out, "(?s)^  proactor\n(.*?)^\n").group(1);
+        has(epoll, "^    write +1\\.00 +1\\.00$");
+        has(epoll, "^    read +[1-9]\\.\\d\\d +[1-9]\\.\\d\\d$");
+        has(proactor, "^    io_uring_enter +\\d+\\.\\d\\d +\\d+\\.\\d\\d$");
+        has(proactor, "^      SQE IORING_OP_SEND +1\\.00 +1\\.00$");
+        for (String call : List.of("read", "write", "recv", "send", "epoll_wait")) {
+            assertFalse(proactor.contains("    " + call + " "), call + " in the proactor's rows:\n" + out);
+        }
+        has(out, "POLL_ADD\\(POLLIN\\) completes with res=POLLIN .*\n.*the 5 bytes were still in the socket");
+        has(out, "IORING_OP_RECV completes with res=5 \\(bytes transferred\\); read after it = -EAGAIN");
+        has(out, "made 0\\.00 read/write/recv/send/epoll_wait calls");
+        has(out, "io_uring worker threads \\(iou-wrk-\\*\\): (\\d+), \\1$"); // none started for them
     }
 
     /**
