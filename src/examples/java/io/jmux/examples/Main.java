@@ -18,7 +18,7 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: java -jar target/jmux-examples.jar <command> [options]",
             "",
-            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|reactor>",
+            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|reactor>",
             "       [--host H] [--port N] [--backend select|poll|epoll] [--idle spin|yield|sleep]",
             "       [--quiet] [--trace]",
             "      An echo server. Prints 'listening on <host>:<port>' once ready (port 0, the",
@@ -108,6 +108,9 @@ public final class Main {
                 break;
             case "epoll-et":
                 EpollEtEcho.run(host, port, log);
+                break;
+            case "sigio":
+                SigioEcho.run(host, port, log);
                 break;
             case "reactor":
                 String backend = a.string("backend", null);

@@ -34,7 +34,7 @@ class EchoServersTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "nonblocking --idle sleep", "select", "poll", "epoll-lt",
-        "epoll-et", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+        "epoll-et", "sigio", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
     void echoesEveryByteAndSurvivesPeersThatVanish(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--model"));
         args.addAll(List.of(model.split(" ")));

@@ -33,7 +33,7 @@ class EmfileTest {
     private static final int MAX_CLIENTS = 3 * FD_LIMIT;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
+    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et", "sigio",
         "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
     void acceptsTheQueuedConnectionsOnceFdsAreFree(String model) throws Exception {
         List<Peer> served = new ArrayList<>();

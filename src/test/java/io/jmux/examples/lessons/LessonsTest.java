@@ -93,7 +93,7 @@ class LessonsTest {
     void everyLessonIsListedOnce() {
         List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
         assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "emfile",
-                "myths"),
+                "myths", "sigio"),
                 names);
     }
 
@@ -224,6 +224,39 @@ class LessonsTest {
         has(out, "epoll_wait reported 1 edge, then\\n\\s+timed out \\d+ times; accept4 at each retry: (EMFILE; )+"
                 + "\\[4 fds freed\\] (\\d+), (\\d+), -EAGAIN$");
         has(out, "C and D accepted as fds \\d+ and \\d+ with no new edge: both served");
+    }
+
+    /**
+     * One siginfo per readiness change of the armed socket (a second arrival is a second
+     * signal; unread data is not signalled again), POLL_OUT once the peer drains it; and
+     * under ulimit -i the fallback SIGIO: thread-directed with F_OWNER_TID (the child
+     * lives), fatal with a process owner.
+     */
+    @Test
+    void sigio() throws Exception {
+        String out = run("sigio");
+        String s = find(out, "server end S = fd (\\d+): F_SETOWN_EX \\{F_OWNER_TID, (\\d+)\\}").group(1);
+        String in = "signo=\\d+ code=POLL_IN fd=" + s + " band=POLLIN\\|POLLRDNORM";
+        has(out, "^step 1: C writes 10 bytes.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 2: nothing read.*\\n\\s+0 siginfos$");
+        has(out, "^step 3: C writes 10 more.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 4: S reads until EAGAIN: 20 bytes\\n\\s+0 siginfos$");
+        has(out, "^step 5: S writes until EAGAIN .*\\n\\s+0 siginfos$");
+        has(out, "^step 6: C reads them all.*\\n\\s+\\d+ siginfos?:\\s+signo=\\d+ code=POLL_OUT fd=" + s
+                + " band=POLLOUT\\|POLLWRNORM\\|POLLWRBAND");
+        has(out, "^step 7: C writes 5 bytes.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 8: C closes.*S then reads 5 bytes, and read = 0 .*\\n\\s+\\d+ siginfos?:\\s+" + in);
+
+        has(out, "A: RLIMIT_SIGPENDING " + Sigio.SIGPENDING + ";");
+        has(out, "A: 20 writes; pending for thread \\d+ \\(SigPnd\\): 29 \\d+; for the process \\(ShdPnd\\): none");
+        Matcher a = find(out, "A: signalfd read: (\\d+) siginfos for signal \\d+, one per fd, and "
+                + "signo=29 \\(SIGIO\\) code=SI_KERNEL fd=0 band=0$");
+        int queued = Integer.parseInt(a.group(1));
+        assertTrue(queued >= 1 && queued <= Sigio.SIGPENDING, "at most RLIMIT_SIGPENDING queued: " + a.group());
+        has(out, "A: " + (Sigio.PAIRS - queued) + " changes were lost.*: poll all 20 fds: 20 readable\\n\\s+exit status 0$");
+        has(out, "B: fd \\d+: F_SETOWN_EX \\{F_OWNER_PID, \\d+\\}; a write to it now\\.\\.\\.\\n"
+                + "\\s+exit status 157 = 128 \\+ 29: killed by SIGIO");
+        has(out, "^remember: .*one siginfo per readiness change");
     }
 
     private static String oneLine(String text) {
