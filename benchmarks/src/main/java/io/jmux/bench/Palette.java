@@ -30,6 +30,9 @@ final class Palette {
         COLOURS.put("jmux poll", new Color(0x0b3b8c));
         COLOURS.put("jmux select", new Color(0x17becf));
         COLOURS.put("jmux blocking", new Color(0x5a5aa0));
+        COLOURS.put("jmux io_uring-poll", new Color(0x3b4fa8));
+        COLOURS.put("jmux proactor", new Color(0x081d58));
+        COLOURS.put("Netty io_uring", new Color(0xff9896)); // Netty epoll's red, lighter
         COLOURS.put("JDK NIO Selector", new Color(0xff7f0e));
     }
 
