@@ -59,7 +59,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EchoContractTest {
     /** Every model on the command line, after {@code --model}; extend it as models are added. */
     static final List<String> MODELS = List.of("blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
-            "sigio", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll");
+            "sigio", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
+            "io_uring-poll", "reactor --backend io_uring", "proactor");
 
     static final int SIMULTANEOUS = 2000;
     static final int FDS_NEEDED = SIMULTANEOUS + 200;
