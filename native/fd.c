@@ -30,6 +30,11 @@ JNIEXPORT jlong JNICALL Java_io_jmux_FdSys_pipe20(JNIEnv *env, jclass cls, jint 
  * call. On a JDK without them (17), there is nothing to acquire.
  */
 static jmethodID session_method, acquire_method, release_method;
+/* Buffer.segment: null for a buffer that no MemorySegment backs (allocateDirect,
+ * NewDirectByteBuffer), which has no session. Reading the field is a load; the
+ * session() call is an upcall into Java (~90 ns on JDK 25), so it is made only for
+ * buffers that a segment backs. */
+static jfieldID segment_field;
 static int session_state; /* 0: not looked up, 1: available, 2: absent */
 
 static void look_up_session(JNIEnv *env) {
@@ -40,6 +45,7 @@ static void look_up_session(JNIEnv *env) {
                                              "()Ljdk/internal/foreign/MemorySessionImpl;");
         acquire_method = (*env)->GetMethodID(env, impl, "acquire0", "()V");
         release_method = (*env)->GetMethodID(env, impl, "release0", "()V");
+        segment_field = (*env)->GetFieldID(env, buffer, "segment", "Ljava/lang/foreign/MemorySegment;");
     }
     if ((*env)->ExceptionCheck(env)) {
         (*env)->ExceptionClear(env);
@@ -55,6 +61,13 @@ static jobject acquire_session(JNIEnv *env, jobject buffer) {
     }
     if (session_state != 1) {
         return NULL;
+    }
+    if (segment_field != NULL) {
+        jobject segment = (*env)->GetObjectField(env, buffer, segment_field);
+        if (segment == NULL) {
+            return NULL;
+        }
+        (*env)->DeleteLocalRef(env, segment);
     }
     jobject session = (*env)->CallObjectMethod(env, buffer, session_method);
     if (session == NULL || (*env)->ExceptionCheck(env)) {

@@ -859,7 +859,7 @@ public final class IoUring implements AutoCloseable {
      */
     public boolean prepRecv(int fd, IoUringBufRing bufRing, int msgFlags, boolean multishot, long userData) {
         Check.fd(fd);
-        if (bufRing.ring != this) {
+        if (bufRing.owner != owner) {
             throw new IllegalArgumentException(bufRing + " is registered with another IoUring");
         }
         bufRing.checkOpen();
@@ -1443,21 +1443,11 @@ public final class IoUring implements AutoCloseable {
      */
     public IoUringBufRing registerBufRing(int entries, int bufferSize, int bgid) throws ErrnoException {
         owner.checkOpen("IoUring");
-        IoUringBufRing r = new IoUringBufRing(this, entries, bufferSize, bgid);
+        IoUringBufRing r = new IoUringBufRing(owner, bufRings, entries, bufferSize, bgid);
         synchronized (bufRings) {
             bufRings.add(r);
         }
         return r;
-    }
-
-    int register(int opcode, ByteBuffer arg, long address, int nrArgs) {
-        return Sys.owned(IoUringSys.register(owner, opcode, arg, address, nrArgs), "IoUring");
-    }
-
-    void unregistered(IoUringBufRing r) {
-        synchronized (bufRings) {
-            bufRings.remove(r);
-        }
     }
 
     Owner owner() {

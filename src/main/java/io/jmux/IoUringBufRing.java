@@ -3,6 +3,7 @@ package io.jmux;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * A provided buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19): a ring of
@@ -35,7 +36,10 @@ public final class IoUringBufRing {
     /** The kernel's limit on entries; also what a 16-bit buffer id and tail can count. */
     private static final int MAX_ENTRIES = 32768;
 
-    final IoUring ring;
+    /** The owning ring's lifecycle: checked before use, and the fd io_uring_register takes. */
+    final Owner owner;
+    /** The owning ring's list of registered buffer rings, which keeps this one reachable. */
+    private final List<IoUringBufRing> registry;
     private final int entries;
     private final int bufferSize;
     private final int bgid;
@@ -46,7 +50,8 @@ public final class IoUringBufRing {
     private int tail;
     private volatile boolean closed;
 
-    IoUringBufRing(IoUring ring, int entries, int bufferSize, int bgid) throws ErrnoException {
+    IoUringBufRing(Owner owner, List<IoUringBufRing> registry, int entries, int bufferSize, int bgid)
+            throws ErrnoException {
         if (entries < 1 || entries > MAX_ENTRIES) {
             throw new IllegalArgumentException("buffer ring entries must be 1.." + MAX_ENTRIES + " (a power of"
                     + " two), got " + entries);
@@ -59,7 +64,8 @@ public final class IoUringBufRing {
         if (bgid < 0 || bgid > 0xFFFF) {
             throw new IllegalArgumentException("bgid " + bgid + " does not fit the SQE's 16-bit buf_group");
         }
-        this.ring = ring;
+        this.owner = owner;
+        this.registry = registry;
         this.entries = entries;
         this.bufferSize = bufferSize;
         this.bgid = bgid;
@@ -78,9 +84,9 @@ public final class IoUringBufRing {
         ByteBuffer reg = reg();
         reg.putLong(IoUringSys.BUF_REG_RING_ADDR, Native.addressOf(entriesMemory));
         reg.putInt(IoUringSys.BUF_REG_RING_ENTRIES, entries);
-        int r = ring.register(IORING_REGISTER_PBUF_RING, reg, Native.addressOf(reg), 1);
+        int r = register(IORING_REGISTER_PBUF_RING, reg, Native.addressOf(reg), 1);
         if (r < 0) {
-            throw Sys.error(r, "io_uring_register", ring.owner().fd + ", IORING_REGISTER_PBUF_RING, {ring_entries="
+            throw Sys.error(r, "io_uring_register", owner.fd + ", IORING_REGISTER_PBUF_RING, {ring_entries="
                     + entries + ", bgid=" + bgid + "}, 1");
         }
     }
@@ -109,7 +115,7 @@ public final class IoUringBufRing {
         if (closed) {
             throw Owner.closedException("IoUringBufRing");
         }
-        ring.owner().checkOpen("IoUring");
+        owner.checkOpen("IoUring");
     }
 
     /**
@@ -184,7 +190,7 @@ public final class IoUringBufRing {
      * @return false after {@link #close()}
      */
     public boolean isOpen() {
-        return !closed && ring.isOpen();
+        return !closed && owner.isOpen();
     }
 
     /**
@@ -200,16 +206,22 @@ public final class IoUringBufRing {
             return;
         }
         closed = true;
-        ring.unregistered(this);
-        if (!ring.isOpen()) {
+        synchronized (registry) {
+            registry.remove(this);
+        }
+        if (!owner.isOpen()) {
             return;
         }
         ByteBuffer reg = reg();
-        int r = ring.register(IORING_UNREGISTER_PBUF_RING, reg, Native.addressOf(reg), 1);
+        int r = register(IORING_UNREGISTER_PBUF_RING, reg, Native.addressOf(reg), 1);
         if (r < 0 && r != Owner.ECLOSED) {
-            throw Sys.error(r, "io_uring_register", ring.owner().fd + ", IORING_UNREGISTER_PBUF_RING, {bgid="
+            throw Sys.error(r, "io_uring_register", owner.fd + ", IORING_UNREGISTER_PBUF_RING, {bgid="
                     + bgid + "}, 1");
         }
+    }
+
+    private int register(int opcode, ByteBuffer arg, long address, int nrArgs) {
+        return Sys.owned(IoUringSys.register(owner, opcode, arg, address, nrArgs), "IoUring");
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 /**
- * The syscall layer under {@link SignalFd}, {@link SigSet} and {@link SignalFdInfos}:
+ * The syscall layer under {@code SignalFd}, {@code SigSet} and {@code SignalFdInfos}:
  * {@code signalfd}, the owned read, {@code pthread_sigmask}, a read-only
  * {@code sigaction}, glibc's sigset operations, and the {@code struct signalfd_siginfo}
  * layout. Wrappers return the raw result (n or -errno, or {@link Owner#ECLOSED}); the
@@ -62,7 +62,7 @@ final class SignalFdSys {
 
     // ---- glibc's sigset operations (no syscall, so not traced) ----
 
-    static int sigemptyset(SigSet set) {
+    static int sigemptyset(NativeArray set) {
         Native.ensureLoaded();
         ByteBuffer keep = set.buffer(); // the memory stays alive across the call
         int r = sigemptyset0(set.address);
@@ -70,7 +70,7 @@ final class SignalFdSys {
         return r;
     }
 
-    static int sigfillset(SigSet set) {
+    static int sigfillset(NativeArray set) {
         Native.ensureLoaded();
         ByteBuffer keep = set.buffer(); // the memory stays alive across the call
         int r = sigfillset0(set.address);
@@ -78,7 +78,7 @@ final class SignalFdSys {
         return r;
     }
 
-    static int sigaddset(SigSet set, int signo) {
+    static int sigaddset(NativeArray set, int signo) {
         Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigaddset0(set.address, signo);
@@ -86,7 +86,7 @@ final class SignalFdSys {
         return r;
     }
 
-    static int sigdelset(SigSet set, int signo) {
+    static int sigdelset(NativeArray set, int signo) {
         Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigdelset0(set.address, signo);
@@ -94,7 +94,7 @@ final class SignalFdSys {
         return r;
     }
 
-    static int sigismember(SigSet set, int signo) {
+    static int sigismember(NativeArray set, int signo) {
         Native.ensureLoaded();
         ByteBuffer keep = set.buffer();
         int r = sigismember0(set.address, signo);
@@ -105,7 +105,7 @@ final class SignalFdSys {
     // ---- syscalls ----
 
     /** {@code pthread_sigmask(how, set, oldset)} on the calling thread; null is NULL. 0 or -errno. */
-    static int pthreadSigmask(int how, SigSet set, SigSet oldset) {
+    static int pthreadSigmask(int how, NativeArray set, NativeArray oldset) {
         Native.ensureLoaded();
         ByteBuffer keepSet = set == null ? null : set.buffer();
         ByteBuffer keepOld = oldset == null ? null : oldset.buffer();
@@ -145,7 +145,7 @@ final class SignalFdSys {
     }
 
     /** {@code signalfd(-1, mask, flags)}: a new fd, or -errno. */
-    static int signalfd(SigSet mask, int flags) {
+    static int signalfd(NativeArray mask, int flags) {
         Native.ensureLoaded();
         ByteBuffer keep = mask.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
@@ -158,7 +158,7 @@ final class SignalFdSys {
     }
 
     /** {@code signalfd(fd, mask, flags)} on an owned signalfd: 0 (its fd) or -errno. */
-    static int setmask(Owner o, SigSet mask, int flags) {
+    static int setmask(Owner o, NativeArray mask, int flags) {
         Native.ensureLoaded();
         ByteBuffer keep = mask.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
@@ -200,7 +200,7 @@ final class SignalFdSys {
     }
 
     /** A set as strace prints it: {@code [SIGIO 40]}; NULL for null. */
-    static String setText(SigSet set) {
+    static String setText(NativeArray set) {
         if (set == null) {
             return "NULL";
         }

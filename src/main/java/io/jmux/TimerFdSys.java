@@ -4,7 +4,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 /**
- * The syscall layer under {@link TimerFd} and {@link ItimerSpec}: {@code timerfd_create},
+ * The syscall layer under {@code TimerFd} and {@code ItimerSpec}: {@code timerfd_create},
  * {@code timerfd_settime}, {@code timerfd_gettime}, the 8-byte expiration read, and the
  * {@code struct itimerspec} layout. Wrappers return the raw result (n or -errno, or
  * {@link Owner#ECLOSED}); the public classes apply the rules.
@@ -41,7 +41,7 @@ final class TimerFdSys {
 
     /** {@code timerfd_settime(fd, flags, &new, old)}; old may be null (NULL). 0 or -errno. */
     static int settime(Owner o, int flags, long valueSec, long valueNsec, long intervalSec, long intervalNsec,
-                       ItimerSpec old) {
+                       NativeArray old) {
         Native.ensureLoaded();
         ByteBuffer keep = old == null ? null : old.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
@@ -57,7 +57,7 @@ final class TimerFdSys {
         return r;
     }
 
-    static int gettime(Owner o, ItimerSpec curr) {
+    static int gettime(Owner o, NativeArray curr) {
         Native.ensureLoaded();
         ByteBuffer keep = curr.buffer();
         long t0 = Trace.ON ? System.nanoTime() : 0;
@@ -87,8 +87,11 @@ final class TimerFdSys {
                 + ", tv_nsec=" + vns + "}}";
     }
 
-    private static String spec(ItimerSpec s) {
-        return spec(s.valueSec(), s.valueNsec(), s.intervalSec(), s.intervalNsec());
+    /** A {@code struct itimerspec} array as strace prints it. */
+    private static String spec(NativeArray s) {
+        ByteBuffer b = s.buffer();
+        return spec(b.getLong(OFF_VALUE_SEC), b.getLong(OFF_VALUE_NSEC), b.getLong(OFF_INTERVAL_SEC),
+                b.getLong(OFF_INTERVAL_NSEC));
     }
 
     private static native int create0(int clockid, int flags);

@@ -3,8 +3,6 @@ package io.jmux.examples;
 import io.jmux.Epoll;
 import io.jmux.EpollEvents;
 import io.jmux.ErrnoException;
-import io.jmux.Errno;
-import io.jmux.Fd;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -35,15 +33,10 @@ import java.util.Arrays;
  * <pre>java -jar target/jmux-examples.jar echo --model epoll-et</pre>
  */
 final class EpollEtEcho {
-    private static final class Conn {
-        final int fd;
-        final OutputQueue out = new OutputQueue();
-        boolean eof;
-        boolean unread; // stopped reading with the queue full: data may be waiting
-        long echoed;
-
+    /** Rules 1 and 3 live in {@link EdgeConn#readUntilEagain}. */
+    private static final class Conn extends EdgeConn {
         Conn(int fd) {
-            this.fd = fd;
+            super(fd);
         }
     }
 
@@ -115,34 +108,13 @@ final class EpollEtEcho {
             }
             if ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0
                     || (c.unread && !c.out.isFull())) {
-                readUntilEagain(c, buf); // rule 1, and rule 3 once the queue has drained
+                c.readUntilEagain(buf); // rule 1, and rule 3 once the queue has drained
             }
             if (c.eof && c.out.isEmpty()) {
                 close(c, "peer closed");
             }
         } catch (ErrnoException e) {
             close(c, e.getMessage());
-        }
-    }
-
-    /** Reads and echoes until EAGAIN, end of stream, or a full output queue. */
-    private void readUntilEagain(Conn c, byte[] buf) throws ErrnoException {
-        c.unread = false;
-        while (!c.eof) {
-            if (c.out.isFull()) {
-                c.unread = true; // rule 3: remember, no edge will remind us
-                return;
-            }
-            int n = Fd.read(c.fd, buf, 0, buf.length);
-            if (Errno.isWouldBlock(n)) {
-                return; // drained: the next arrival is a new edge
-            }
-            if (n == 0) {
-                c.eof = true; // after EPOLLRDHUP, the bytes before the FIN were read first
-                return;
-            }
-            c.echoed += n;
-            c.out.send(c.fd, buf, 0, n); // rule 2: what write does not take waits for EPOLLOUT
         }
     }
 

@@ -18,8 +18,8 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: java -jar target/jmux-examples.jar <command> [options]",
             "",
-            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|reactor>",
-            "       [--host H] [--port N] [--backend select|poll|epoll] [--idle spin|yield|sleep]",
+            "  echo --model <blocking|nonblocking|select|poll|epoll-lt|epoll-et|sigio|io_uring-poll|proactor|reactor>",
+            "       [--host H] [--port N] [--backend select|poll|epoll|io_uring] [--idle spin|yield|sleep]",
             "       [--quiet] [--trace]",
             "      An echo server. Prints 'listening on <host>:<port>' once ready (port 0, the",
             "      default, picks a free port) and serves until killed; one stderr line per",
@@ -109,10 +109,19 @@ public final class Main {
             case "epoll-et":
                 EpollEtEcho.run(host, port, log);
                 break;
+            case "sigio":
+                SigioEcho.run(host, port, log);
+                break;
+            case "io_uring-poll":
+                IoUringPollEcho.run(host, port, log);
+                break;
+            case "proactor":
+                ProactorEcho.run(host, port, log);
+                break;
             case "reactor":
                 String backend = a.string("backend", null);
-                if (backend != null && !Set.of("select", "poll", "epoll").contains(backend)) {
-                    throw new Args.UsageException("--backend must be select, poll or epoll, got " + backend);
+                if (backend != null && !Set.of("select", "poll", "epoll", "io_uring").contains(backend)) {
+                    throw new Args.UsageException("--backend must be select, poll, epoll or io_uring, got " + backend);
                 }
                 ReactorEcho.run(host, port, log, backend);
                 break;
@@ -153,7 +162,7 @@ public final class Main {
     private static int lesson(Args a) throws Exception {
         if (a.flag("list")) {
             for (Lesson l : Lessons.ALL) {
-                System.out.printf("%-16s %s%n", l.name(), l.summary());
+                System.out.printf("%-19s %s%n", l.name(), l.summary());
             }
             return 0;
         }

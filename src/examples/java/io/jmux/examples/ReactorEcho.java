@@ -7,8 +7,9 @@ import java.io.IOException;
 /**
  * The echo server once more, written against the {@link Reactor} facade instead of a
  * syscall: an accept handler for the listener and one {@link Echo} handler per
- * connection. {@code --backend select|poll|epoll} picks the syscall underneath; without
- * it the reactor takes the best available. The handler code does not change.
+ * connection. {@code --backend select|poll|epoll|io_uring} picks the syscall
+ * underneath; without it the reactor takes the best available. The handler code does not
+ * change.
  *
  * <pre>java -jar target/jmux-examples.jar echo --model reactor --backend poll</pre>
  */

@@ -38,8 +38,9 @@ class BackpressureTest {
     private static final long PUSH_MAX_NANOS = TimeUnit.SECONDS.toNanos(40);
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
-        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et", "sigio",
+        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void survivesPeersThatNeverRead(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--quiet", "--model"));
         args.addAll(List.of(model.split(" ")));

@@ -34,7 +34,8 @@ class EchoServersTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"blocking", "nonblocking", "nonblocking --idle sleep", "select", "poll", "epoll-lt",
-        "epoll-et", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+        "epoll-et", "sigio", "reactor", "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void echoesEveryByteAndSurvivesPeersThatVanish(String model) throws Exception {
         List<String> args = new ArrayList<>(List.of("echo", "--model"));
         args.addAll(List.of(model.split(" ")));
@@ -57,7 +58,8 @@ class EchoServersTest {
         }
     }
 
-    private static Client.Result runClient(int port, int connections, int messages, int min, int max, long seed)
+    /** One load-client run (60 s timeout); its result line must come last. */
+    static Client.Result runClient(int port, int connections, int messages, int min, int max, long seed)
             throws Exception {
         Client.Options o = new Client.Options();
         o.port = port;
@@ -121,7 +123,8 @@ class EchoServersTest {
                 + closes + ":\n" + server.stderr());
     }
 
-    private static int count(String text, String prefix) {
+    /** The lines of text that start with prefix. */
+    static int count(String text, String prefix) {
         int n = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(prefix)) {

@@ -33,8 +33,9 @@ class EmfileTest {
     private static final int MAX_CLIENTS = 3 * FD_LIMIT;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et",
-        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll"})
+    @ValueSource(strings = {"blocking", "nonblocking", "select", "poll", "epoll-lt", "epoll-et", "sigio",
+        "reactor --backend select", "reactor --backend poll", "reactor --backend epoll",
+        "io_uring-poll", "reactor --backend io_uring", "proactor"})
     void acceptsTheQueuedConnectionsOnceFdsAreFree(String model) throws Exception {
         List<Peer> served = new ArrayList<>();
         List<Peer> waiting = new ArrayList<>();

@@ -60,4 +60,13 @@ class LessonsDegradeTest {
         has(out, "myth 2:.*\\n\\s+skipped: RLIMIT_NOFILE is 1400");
         has(out, "epoll_wait = 1, data=(\\d+) - fd \\1, which is closed");
     }
+
+    @Test
+    void ioUringWithoutStrace() throws Exception {
+        String out = lesson("io_uring", Map.of("PATH", "/nonexistent"));
+        if (!out.contains("\nskipped: io_uring")) {
+            has(out, "\\(a\\) syscalls per idle loop iteration .*\\n\\s+skipped - strace is not installed");
+            has(out, "step 2: write 10 bytes\\s+multishot CQEs: 1");
+        }
+    }
 }

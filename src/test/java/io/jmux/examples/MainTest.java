@@ -22,7 +22,7 @@ class MainTest {
         assertEquals("--model is required", usageError("echo"));
         assertEquals("unknown model nope", usageError("echo", "--model", "nope"));
         assertEquals("--backend is for --model reactor", usageError("echo", "--model", "poll", "--backend", "poll"));
-        assertTrue(usageError("echo", "--model", "reactor", "--backend", "kqueue").contains("select, poll or epoll"));
+        assertTrue(usageError("echo", "--model", "reactor", "--backend", "kqueue").contains("select, poll, epoll or io_uring"));
         assertEquals("unknown option --prot", usageError("echo", "--model", "poll", "--prot", "1"));
         assertTrue(usageError("echo", "--model", "poll", "--port", "70000").contains("0..65535"));
         assertEquals("--port is required", usageError("client", "--connections", "1", "--messages", "1", "--size", "1"));

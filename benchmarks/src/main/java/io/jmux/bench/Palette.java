@@ -8,7 +8,7 @@ import java.util.Map;
  * One colour per binding, the same in every chart (the wait and registration charts, the
  * ratio panels, the echo chart), so a reader learns it once. jmux is blue and C black
  * everywhere; each jmux echo model is a shade of jmux's blue; the io_uring rows are a
- * lighter shade of their family (jmux io_uring sky blue, Netty io_uring pink, C io_uring
+ * lighter shade of their family (jmux io_uring sky blue, Netty io_uring light red, C io_uring
  * dark grey with a dash-dot line).
  */
 final class Palette {
@@ -24,10 +24,10 @@ final class Palette {
         COLOURS.put("JNA", new Color(0x2ca02c));
         COLOURS.put("FFM", new Color(0x9467bd));
         COLOURS.put("JDK Selector", new Color(0xff7f0e));
-        // io_uring: the same families, a distinct shade (a dash-dot line for C io_uring, see Charts).
+        // io_uring: the same families, a distinct shade (a dash-dot line for C io_uring, see
+        // Charts); Netty io_uring's lighter red is set once, with the echo servers, below.
         COLOURS.put("C io_uring", new Color(0x404040));
         COLOURS.put("jmux io_uring", new Color(0x00a0e0));
-        COLOURS.put("Netty io_uring", new Color(0xff8c8c));
         // Echo servers (EchoSuite's names).
         COLOURS.put("C epoll", Color.BLACK);
         COLOURS.put("jmux epoll-lt", new Color(0x6fa8ff));
@@ -35,6 +35,9 @@ final class Palette {
         COLOURS.put("jmux poll", new Color(0x0b3b8c));
         COLOURS.put("jmux select", new Color(0x17becf));
         COLOURS.put("jmux blocking", new Color(0x5a5aa0));
+        COLOURS.put("jmux io_uring-poll", new Color(0x3b4fa8));
+        COLOURS.put("jmux proactor", new Color(0x081d58));
+        COLOURS.put("Netty io_uring", new Color(0xff9896)); // Netty epoll's red, lighter
         COLOURS.put("JDK NIO Selector", new Color(0xff7f0e));
     }
 

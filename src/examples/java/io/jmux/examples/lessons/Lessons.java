@@ -6,7 +6,8 @@ import java.util.List;
 public final class Lessons {
     public static final List<Lesson> ALL = List.of(
             new Eagain(), new LtVsEt(), new Oneshot(), new FdSetsize(), new ScanCost(),
-            new ThunderingHerd(), new Emfile(), new Myths());
+            new ThunderingHerd(), new Emfile(), new Myths(), new Sigio(), new IoUringLesson(),
+            new ReactorVsProactor());
 
     private Lessons() {}
 

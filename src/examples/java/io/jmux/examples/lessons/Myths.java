@@ -217,7 +217,7 @@ final class Myths implements Lesson {
         return threads;
     }
 
-    private static Path onPath(String tool) {
+    static Path onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
             if (Files.isExecutable(p)) {

@@ -1,6 +1,7 @@
 package io.jmux.examples.lessons;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class LessonsTest {
     void everyLessonIsListedOnce() {
         List<String> names = Lessons.ALL.stream().map(Lesson::name).collect(Collectors.toList());
         assertEquals(List.of("eagain", "lt-vs-et", "oneshot", "fd-setsize", "scan-cost", "thundering-herd", "emfile",
-                "myths"),
+                "myths", "sigio", "io_uring", "reactor-vs-proactor"),
                 names);
     }
 
@@ -226,6 +227,39 @@ class LessonsTest {
         has(out, "C and D accepted as fds \\d+ and \\d+ with no new edge: both served");
     }
 
+    /**
+     * One siginfo per readiness change of the armed socket (a second arrival is a second
+     * signal; unread data is not signalled again), POLL_OUT once the peer drains it; and
+     * under ulimit -i the fallback SIGIO: thread-directed with F_OWNER_TID (the child
+     * lives), fatal with a process owner.
+     */
+    @Test
+    void sigio() throws Exception {
+        String out = run("sigio");
+        String s = find(out, "server end S = fd (\\d+): F_SETOWN_EX \\{F_OWNER_TID, (\\d+)\\}").group(1);
+        String in = "signo=\\d+ code=POLL_IN fd=" + s + " band=POLLIN\\|POLLRDNORM";
+        has(out, "^step 1: C writes 10 bytes.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 2: nothing read.*\\n\\s+0 siginfos$");
+        has(out, "^step 3: C writes 10 more.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 4: S reads until EAGAIN: 20 bytes\\n\\s+0 siginfos$");
+        has(out, "^step 5: S writes until EAGAIN .*\\n\\s+0 siginfos$");
+        has(out, "^step 6: C reads them all.*\\n\\s+\\d+ siginfos?:\\s+signo=\\d+ code=POLL_OUT fd=" + s
+                + " band=POLLOUT\\|POLLWRNORM\\|POLLWRBAND");
+        has(out, "^step 7: C writes 5 bytes.*\\n\\s+1 siginfo: " + in + "$");
+        has(out, "^step 8: C closes.*S then reads 5 bytes, and read = 0 .*\\n\\s+\\d+ siginfos?:\\s+" + in);
+
+        has(out, "A: RLIMIT_SIGPENDING " + Sigio.SIGPENDING + ";");
+        has(out, "A: 20 writes; pending for thread \\d+ \\(SigPnd\\): 29 \\d+; for the process \\(ShdPnd\\): none");
+        Matcher a = find(out, "A: signalfd read: (\\d+) siginfos for signal \\d+, one per fd, and "
+                + "signo=29 \\(SIGIO\\) code=SI_KERNEL fd=0 band=0$");
+        int queued = Integer.parseInt(a.group(1));
+        assertTrue(queued >= 1 && queued <= Sigio.SIGPENDING, "at most RLIMIT_SIGPENDING queued: " + a.group());
+        has(out, "A: " + (Sigio.PAIRS - queued) + " changes were lost.*: poll all 20 fds: 20 readable\\n\\s+exit status 0$");
+        has(out, "B: fd \\d+: F_SETOWN_EX \\{F_OWNER_PID, \\d+\\}; a write to it now\\.\\.\\.\\n"
+                + "\\s+exit status 157 = 128 \\+ 29: killed by SIGIO");
+        has(out, "^remember: .*one siginfo per readiness change");
+    }
+
     private static String oneLine(String text) {
         return text.strip().replaceAll("\\s+", " ");
     }
@@ -263,6 +297,35 @@ class LessonsTest {
     }
 
     /**
+     * Who copies: epoll reports readiness and the read copies; the RECV's CQE arrives with
+     * the bytes already in a ring buffer and the socket empty. The traced servers: the
+     * reactor reads and writes itself (one write per 64-byte echo), the proactor makes no
+     * read, write or epoll call, only io_uring_enter, and one SEND request per echo.
+     */
+    @Test
+    void reactorVsProactor() throws Exception {
+        String out = run("reactor-vs-proactor");
+        Assumptions.assumeFalse(out.contains("skipped:"), out);
+        has(out, "my buffer before I read: 00 00 00 00 00\n.*read\\(\\d+, buf, 64\\) = 5 -> \"hello\": the copy"
+                + " happened in my read");
+        has(out, "CQE res=5, IORING_CQE_F_BUFFER, buffer id \\d+ -> \"hello\"");
+        has(out, "read\\(\\d+\\) now = -EAGAIN: the socket is already empty");
+        String epoll = find(out, "(?s)^  epoll-et\n(.*?)^  proactor\n").group(1);
+        String proactor = find(out, "(?s)^  proactor\n(.*?)^\n").group(1);
+        has(epoll, "^    write +1\\.00 +1\\.00$");
+        has(epoll, "^    read +[1-9]\\.\\d\\d +[1-9]\\.\\d\\d$");
+        has(proactor, "^    io_uring_enter +\\d+\\.\\d\\d +\\d+\\.\\d\\d$");
+        has(proactor, "^      SQE IORING_OP_SEND +1\\.00 +1\\.00$");
+        for (String call : List.of("read", "write", "recv", "send", "epoll_wait")) {
+            assertFalse(proactor.contains("    " + call + " "), call + " in the proactor's rows:\n" + out);
+        }
+        has(out, "POLL_ADD\\(POLLIN\\) completes with res=POLLIN .*\n.*the 5 bytes were still in the socket");
+        has(out, "IORING_OP_RECV completes with res=5 \\(bytes transferred\\); read after it = -EAGAIN");
+        has(out, "made 0\\.00 read/write/recv/send/epoll_wait calls");
+        has(out, "io_uring worker threads \\(iou-wrk-\\*\\): (\\d+), \\1$"); // none started for them
+    }
+
+    /**
      * The interleaving that made myth 1's evidence c intermittent: another thread's
      * close of the number epoll_create1 is about to return entered after epoll_create1
      * did (the kernel freed the number before allocating it again). Merged by entry
@@ -286,5 +349,46 @@ class LessonsTest {
                 "epoll_wait(10, [{events=EPOLLIN, data={u32=8, u64=8}}], 16, 1000) = 1"), ev.epollCalls);
         assertEquals(2, ev.mmaps);
         assertEquals(0, ev.mmapsOfEpfd, "the mmap of the file that had number 10 before is not the epoll fd's");
+    }
+
+    @Test
+    void ioUring() throws Exception {
+        String out = run("io_uring");
+        Assumptions.assumeFalse(out.contains("\nskipped: io_uring"), out);
+        if (!out.contains("    skipped - strace")) { // strace missing or not permitted: nothing to count
+            has(out, "^    epoll\\s+\\d+ syscalls in the looping thread = 1\\.\\d\\d per iteration \\{.*epoll_wait=10000\\b");
+            String ring = find(out, "^    io_uring\\s+(\\d+) syscalls in the looping thread = 0\\.\\d\\d per iteration(.*)$").group(2);
+            assertTrue(!ring.contains("io_uring_enter") && !ring.contains("epoll"), "reading the CQ made no syscall: " + ring);
+        }
+        has(out, "step 1: armed on an empty socket\\s+multishot CQEs: 0 \\(F_MORE: 0\\)\\s+EPOLLET reports: 0");
+        has(out, "step 2: write 10 bytes\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        has(out, "step 3: write 10 more \\(20 unread\\)\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        has(out, "step 4: read 5 \\(15 stay unread\\)\\s+multishot CQEs: 0 \\(F_MORE: 0\\)\\s+EPOLLET reports: 0");
+        has(out, "step 5: read until EAGAIN, then write 1\\s+multishot CQEs: 1 \\(F_MORE: 1\\)\\s+EPOLLET reports: 1");
+        if (out.contains("IORING_FEAT_NODROP set")) {
+            has(out, "8 NOPs submitted: CQ ready = 4, IORING_SQ_CQ_OVERFLOW set, cqOverflow\\(\\) = 0");
+            has(out, "reaped 4 and advanced the head: CQ ready = 0");
+            has(out, "io_uring_enter\\(GETEVENTS\\): CQ ready = 4, flag clear; 8 of 8 completions seen, 0 lost");
+        }
+        has(out, "CQ ready = 4 \\(full\\), IORING_SQ_CQ_OVERFLOW set");
+        has(out, "the poll's CQE: user_data=77 res=POLLIN no F_MORE$");
+        has(out, "write 10 more: 0 CQEs - that poll has ended");
+        has(out, "20 bytes still unread: user_data=78 res=POLLIN F_MORE$");
+        has(out, "POLL_REMOVE of it: .*user_data=79 res=0 no F_MORE");
+        has(out, "POLL_REMOVE of it: .*user_data=78 res=-ECANCELED no F_MORE");
+    }
+
+    @Test
+    void ioUringCountsOnlyTheLoopBetweenTheMarkers() {
+        Map<String, Integer> calls = IoUringLesson.between(List.of(
+                "epoll_wait(5, [], 16, 0) = 0",
+                "eventfd2(1000001, EFD_CLOEXEC) = 9",
+                "close(9) = 0",
+                "epoll_wait(5, [], 16, 0) = 0",
+                "epoll_wait(5, [], 16, 0) = 0",
+                "eventfd2(1000002, EFD_CLOEXEC) = 9",
+                "epoll_wait(5, [], 16, 0) = 0"));
+        assertEquals(Map.of("close", 1, "epoll_wait", 2), calls);
+        assertEquals(null, IoUringLesson.between(List.of("epoll_wait(5, [], 16, 0) = 0")), "another thread");
     }
 }

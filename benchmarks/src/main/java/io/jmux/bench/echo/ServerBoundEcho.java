@@ -15,10 +15,12 @@ import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +28,12 @@ import java.util.concurrent.TimeUnit;
  * Echo at the server's limit: the C load generator (target/c/jmux-echoload) pinned to
  * CPU 0 with {@code taskset}, each server pinned to CPU 1, loopback only. The servers are
  * the C twin of the examples' epoll-et server (target/c/jmux-echoserver, the limit), the
- * examples' jmux {@code epoll-lt} and {@code epoll-et}, {@link NettyEchoServer} and
- * {@link NioEchoServer}. Every server runs once per round (3 rounds by default); each time,
- * one unrecorded warm-up load (a fresh JVM's JIT), then per pipelining depth
+ * examples' jmux {@code epoll-lt}, {@code epoll-et}, {@code io_uring-poll} and
+ * {@code proactor}, {@link NettyEchoServer} on its epoll and its io_uring transport, and
+ * {@link NioEchoServer}. A server that exits before it listens (an examples jar without
+ * that model yet, a kernel without io_uring) is skipped, with a note in the report.
+ * Every server runs once per round (3 rounds by default); each time, one unrecorded
+ * warm-up load (a fresh JVM's JIT), then per pipelining depth
  * <ol>
  *   <li>the measured run: msgs/s, p50, p99 from the load generator, and the server's
  *       context switches from {@code perf stat -e context-switches -p PID} over the
@@ -45,18 +50,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp target/benchmarks.jar io.jmux.bench.echo.ServerBoundEcho [--out DIR]
- *      [--connections 100] [--size 64] [--depths 1,4] [--seconds 3] [--rounds 3] [--servers c,epoll-lt,...]
+ *      [--connections 100] [--size 64] [--depths 1,4] [--seconds 3] [--rounds 3]
+ *      [--servers c,epoll-lt,epoll-et,io_uring-poll,proactor,netty,netty-io_uring,nio]
  * </pre>
  * Writes echo-bound.json (and machine.json if the directory has none) and re-renders
  * report.md. Run from the benchmarks directory.
  */
 public final class ServerBoundEcho {
     /**
-     * The servers, in table order. io_uring servers (the examples' io_uring-poll and
-     * proactor models, Netty io_uring) are added here once they exist.
+     * The servers, in table order: "jmux M" is the examples' {@code echo --model M},
+     * "Netty T" is {@link NettyEchoServer} on transport T.
      */
-    static final List<String> SERVERS = List.of("C epoll", "jmux epoll-lt", "jmux epoll-et", "Netty epoll",
-            "JDK NIO Selector");
+    static final List<String> SERVERS = List.of("C epoll", "jmux epoll-lt", "jmux epoll-et", "jmux io_uring-poll",
+            "jmux proactor", "Netty epoll", "Netty io_uring", "JDK NIO Selector");
     static final String LOAD_CPU = "0";
     static final String SERVER_CPU = "1";
 
@@ -110,39 +116,53 @@ public final class ServerBoundEcho {
         return list;
     }
 
-    /** Servers by short name: c, epoll-lt, epoll-et, netty, nio. */
-    private static List<String> pick(String csv) {
+    /** Servers by short name ({@link #shortName}), in the order given. */
+    static List<String> pick(String csv) {
         List<String> list = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        SERVERS.forEach(server -> known.add(shortName(server)));
         for (String s : csv.split(",")) {
-            switch (s.trim()) {
-                case "c": list.add("C epoll"); break;
-                case "epoll-lt": list.add("jmux epoll-lt"); break;
-                case "epoll-et": list.add("jmux epoll-et"); break;
-                case "netty": list.add("Netty epoll"); break;
-                case "nio": list.add("JDK NIO Selector"); break;
-                default: throw new IllegalArgumentException("unknown server " + s + " (c, epoll-lt, epoll-et, netty, nio)");
+            int i = known.indexOf(s.trim());
+            if (i < 0) {
+                throw new IllegalArgumentException("unknown server " + s + " (" + String.join(", ", known) + ")");
             }
+            list.add(SERVERS.get(i));
         }
         return list;
     }
 
-    private List<String> serverCommand(String server) {
-        switch (server) {
-            case "C epoll":
-                return List.of(tool("jmux-echoserver"), "--port", "0", "--quiet");
-            case "jmux epoll-lt":
-            case "jmux epoll-et":
-                return EchoSuite.javaCommand("-jar", examplesJar.toString(), "echo", "--model",
-                        server.substring("jmux ".length()), "--port", "0", "--quiet");
-            case "Netty epoll":
-                return EchoSuite.javaCommand("-cp", EchoSuite.ownJar(), NettyEchoServer.class.getName(),
-                        "--port", "0", "--quiet");
-            case "JDK NIO Selector":
-                return EchoSuite.javaCommand("-cp", EchoSuite.ownJar(), NioEchoServer.class.getName(),
-                        "--port", "0", "--quiet");
-            default:
-                throw new IllegalArgumentException(server);
+    /** c, the jmux model's name (epoll-lt, proactor, ...), netty (epoll), netty-io_uring, nio. */
+    static String shortName(String server) {
+        if (server.equals("C epoll")) {
+            return "c";
         }
+        if (server.equals("JDK NIO Selector")) {
+            return "nio";
+        }
+        if (server.startsWith("jmux ")) {
+            return server.substring("jmux ".length());
+        }
+        String transport = server.substring("Netty ".length());
+        return transport.equals("epoll") ? "netty" : "netty-" + transport;
+    }
+
+    private List<String> serverCommand(String server) {
+        if (server.equals("C epoll")) {
+            return List.of(tool("jmux-echoserver"), "--port", "0", "--quiet");
+        }
+        if (server.equals("JDK NIO Selector")) {
+            return EchoSuite.javaCommand("-cp", EchoSuite.ownJar(), NioEchoServer.class.getName(),
+                    "--port", "0", "--quiet");
+        }
+        if (server.startsWith("jmux ")) {
+            return EchoSuite.javaCommand("-jar", examplesJar.toString(), "echo", "--model",
+                    server.substring("jmux ".length()), "--port", "0", "--quiet");
+        }
+        if (server.startsWith("Netty ")) {
+            return EchoSuite.javaCommand("-cp", EchoSuite.ownJar(), NettyEchoServer.class.getName(),
+                    "--transport", server.substring("Netty ".length()), "--port", "0", "--quiet");
+        }
+        throw new IllegalArgumentException(server);
     }
 
     private static String tool(String name) {
@@ -165,6 +185,7 @@ public final class ServerBoundEcho {
                     + " the server's limit");
         }
         boolean haveExamples = Files.isRegularFile(examplesJar);
+        Set<String> skipped = new HashSet<>(); // exited before listening: not tried again
         // Rounds, every server once per round: on a shared machine a neighbour's burst then
         // hits one round of each server rather than all of one server's runs, and the
         // report gives each server's median with its range (the C twin's range is the
@@ -180,7 +201,9 @@ public final class ServerBoundEcho {
                     }
                     continue;
                 }
-                serve(server, round);
+                if (!skipped.contains(server) && !serve(server, round)) {
+                    skipped.add(server);
+                }
             }
         }
         Map<String, Object> echo = new LinkedHashMap<>();
@@ -219,14 +242,31 @@ public final class ServerBoundEcho {
         Files.writeString(m, new GsonBuilder().setPrettyPrinting().create().toJson(machine));
     }
 
-    private void serve(String server, int round) throws Exception {
+    /**
+     * Starts the server, measures it at every depth, stops it.
+     *
+     * @return false if it exited before listening (the note says why): skip it from now on
+     */
+    private boolean serve(String server, int round) throws Exception {
         String file = server.replace(' ', '-') + "-r" + round;
         Path log = out.resolve("echo-bound-" + file + ".log");
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", SERVER_CPU));
         cmd.addAll(serverCommand(server));
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         try {
-            int port = EchoSuite.awaitListening(p, server); // taskset execs: p is the server itself
+            int port;
+            try {
+                port = EchoSuite.awaitListening(p, server); // taskset execs: p is the server itself
+            } catch (Exception e) { // exited before `listening on` (as the cause), or silent for 30 s
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    throw e; // alive but silent: a fault of the server, not a missing one
+                }
+                String note = server + ": skipped, it exited (status " + p.exitValue() + ") before listening: "
+                        + firstLine(log);
+                System.out.println("echo: " + note);
+                notes.add(note);
+                return false;
+            }
             long pid = p.pid();
             System.out.println("echo: " + server + " listening on port " + port + " (pid " + pid + ", CPU "
                     + SERVER_CPU + ")");
@@ -267,6 +307,12 @@ public final class ServerBoundEcho {
         } finally {
             EchoSuite.stop(p);
         }
+        return true;
+    }
+
+    /** The first line of the server's stderr, e.g. "error: unknown model proactor". */
+    private static String firstLine(Path log) throws IOException {
+        return Files.readAllLines(log).stream().filter(l -> !l.isBlank()).findFirst().orElse("no stderr");
     }
 
     private static List<String> perf(String event, long pid, Path csv) {

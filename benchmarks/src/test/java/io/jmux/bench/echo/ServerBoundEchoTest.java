@@ -1,6 +1,7 @@
 package io.jmux.bench.echo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The server-bound echo harness's own parts: the C load generator against the C echo server, and the parsers. */
 class ServerBoundEchoTest {
@@ -41,6 +44,40 @@ class ServerBoundEchoTest {
         } finally {
             EchoSuite.stop(server);
         }
+    }
+
+    /** Both Netty transports echo the generator's load: the io_uring one is measured beside the epoll one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    @Timeout(60)
+    void nettyServesOnEachTransport(String transport) throws Exception {
+        List<String> cmd = EchoSuite.javaCommand("-cp", System.getProperty("java.class.path"),
+                NettyEchoServer.class.getName(), "--transport", transport, "--port", "0", "--quiet");
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            int port = EchoSuite.awaitListening(server, "NettyEchoServer --transport " + transport);
+            Process gen = new ProcessBuilder("target/c/jmux-echoload", "--port", String.valueOf(port),
+                    "--connections", "10", "--size", "64", "--depth", "4", "--seconds", "0.3", "--warmup-s", "0.1")
+                    .redirectErrorStream(true).start();
+            String output = new String(gen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(gen.waitFor(20, TimeUnit.SECONDS));
+            Map<String, String> r = EchoSuite.parseResult(output.lines().filter(l -> l.startsWith("result "))
+                    .findFirst().orElseThrow(() -> new AssertionError(output)));
+            assertEquals("0", r.get("errors"), output);
+            assertTrue(Long.parseLong(r.get("messages")) > 0, output);
+        } finally {
+            EchoSuite.stop(server);
+        }
+    }
+
+    @Test
+    void picksServersByShortName() {
+        for (String server : ServerBoundEcho.SERVERS) {
+            assertEquals(List.of(server), ServerBoundEcho.pick(ServerBoundEcho.shortName(server)));
+        }
+        assertEquals(List.of("Netty io_uring", "jmux proactor", "C epoll"),
+                ServerBoundEcho.pick("netty-io_uring, proactor,c"));
+        assertThrows(IllegalArgumentException.class, () -> ServerBoundEcho.pick("uring"));
     }
 
     @Test
