@@ -247,6 +247,12 @@ public final class FdSet extends NativeArray {
      */
     static void clearUnreported(int ready, int nfds, FdSet r, ByteBuffer rb, FdSet w, ByteBuffer wb,
                                 FdSet x, ByteBuffer xb) {
+        if (w == null && x == null) {
+            if (r != null) {
+                clearUnreported(ready, nfds, r, rb);
+            }
+            return;
+        }
         // One set passed twice holds only the results written last, fewer bits than
         // `ready` counts: count it once, so the running count never overshoots and no
         // reported bit is cleared.
@@ -275,6 +281,25 @@ public final class FdSet extends NativeArray {
         clearAbove(r, rb, examined);
         clearAbove(w, wb, examined);
         clearAbove(x, xb, examined);
+    }
+
+    /**
+     * The same for a read set alone, the common call: small enough for the JIT to inline
+     * into {@code select} (the three-set method is not), and past the examined words it
+     * touches nothing unless the set's highest word says a bit may be there.
+     */
+    private static void clearUnreported(int ready, int nfds, FdSet set, ByteBuffer b) {
+        int examined = (nfds + 63) >>> 6;
+        int i = 0;
+        for (int seen = 0; seen < ready && i < examined; i++) {
+            seen += Long.bitCount(b.getLong(i << 3));
+        }
+        for (; i < examined; i++) {
+            zeroWord(b, i);
+        }
+        if (set.topWord >= examined) {
+            clearAbove(set, b, examined);
+        }
     }
 
     /** Zeroes the words from {@code from} up to the highest one set (a racy hint, bounded by words). */

@@ -23,9 +23,11 @@ import java.util.function.Supplier;
  * and a failure while formatting (another thread closing an event array, say) prints a
  * placeholder instead of propagating.
  *
- * <p>Names are those of the C functions jmux calls; the kernel entry point may differ
- * (glibc's {@code select} and {@code eventfd} enter the kernel as {@code pselect6} and
- * {@code eventfd2} on x86-64, which is what strace shows).
+ * <p>Names are those of the C functions each call stands for; the kernel entry point,
+ * which is what strace shows, may differ: {@code select} enters the kernel as
+ * {@code pselect6} (jmux makes that syscall itself, as glibc does), {@code eventfd} as
+ * {@code eventfd2}, and on aarch64 {@code poll} and {@code epoll_wait} as {@code ppoll}
+ * and {@code epoll_pwait}.
  */
 final class Trace {
     /** True if {@code -Djmux.trace=true}: read once, when a traced call first runs. */
