@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -55,7 +57,24 @@ struct state {
     int nfds;
     int extra_fd;               /* epoll_ctl_add_del: the fd added and removed */
     int counter;
+    struct ring *ring;          /* io_uring scenarios */
 };
+
+/* An io_uring instance with its rings mapped by hand (raw syscalls, no liburing), as
+ * io.jmux.IoUring maps them: pointers into the shared memory, and the local SQ tail and
+ * CQ head that only this thread writes. */
+struct ring {
+    int fd;
+    unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+    unsigned *cq_head, *cq_tail, *cq_mask;
+    struct io_uring_sqe *sqes;
+    struct io_uring_cqe *cqes;
+    unsigned sq_local_tail, cq_local_head;
+    void *ring_mem, *sqe_mem;
+    size_t ring_size, sqe_size;
+};
+
+static void ring_close(struct ring *r);
 
 typedef long long (*op_fn)(struct state *st);
 
@@ -128,11 +147,149 @@ static void close_all(struct state *st) {
     if (st->extra_fd >= 0) {
         close(st->extra_fd);
     }
+    if (st->ring != NULL) {
+        ring_close(st->ring);
+        free(st->ring);
+    }
     free(st->fds);
     free(st->events);
     free(st->pfds);
     free(st->interest);
     free(st->work);
+}
+
+/* ---- io_uring, by hand: io_uring_setup, the two mmaps, io_uring_enter ---- */
+
+static void ring_setup(struct ring *r, unsigned entries, unsigned cq_entries) {
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_CQSIZE;
+    p.cq_entries = cq_entries;
+    r->fd = (int) syscall(SYS_io_uring_setup, entries, &p);
+    if (r->fd < 0) {
+        die("io_uring_setup");
+    }
+    if (!(p.features & IORING_FEAT_SINGLE_MMAP)) {
+        fprintf(stderr, "jmux-ctwin: io_uring without IORING_FEAT_SINGLE_MMAP (Linux < 5.4)\n");
+        exit(1);
+    }
+    size_t sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    size_t cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+    r->ring_size = sq_size > cq_size ? sq_size : cq_size;
+    r->ring_mem = mmap(NULL, r->ring_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+                       IORING_OFF_SQ_RING);
+    if (r->ring_mem == MAP_FAILED) {
+        die("mmap(IORING_OFF_SQ_RING)");
+    }
+    r->sqe_size = p.sq_entries * sizeof(struct io_uring_sqe);
+    r->sqe_mem = mmap(NULL, r->sqe_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+                      IORING_OFF_SQES);
+    if (r->sqe_mem == MAP_FAILED) {
+        die("mmap(IORING_OFF_SQES)");
+    }
+    char *m = r->ring_mem;
+    r->sq_head = (unsigned *) (m + p.sq_off.head);
+    r->sq_tail = (unsigned *) (m + p.sq_off.tail);
+    r->sq_mask = (unsigned *) (m + p.sq_off.ring_mask);
+    r->sq_array = (unsigned *) (m + p.sq_off.array);
+    r->cq_head = (unsigned *) (m + p.cq_off.head);
+    r->cq_tail = (unsigned *) (m + p.cq_off.tail);
+    r->cq_mask = (unsigned *) (m + p.cq_off.ring_mask);
+    r->cqes = (struct io_uring_cqe *) (m + p.cq_off.cqes);
+    r->sqes = r->sqe_mem;
+    r->sq_local_tail = *r->sq_tail;
+    r->cq_local_head = *r->cq_head;
+}
+
+static void ring_close(struct ring *r) {
+    close(r->fd);
+    munmap(r->sqe_mem, r->sqe_size);
+    munmap(r->ring_mem, r->ring_size);
+}
+
+/* A zeroed SQE at the local tail, or NULL if the SQ is full. */
+static struct io_uring_sqe *ring_sqe(struct ring *r) {
+    unsigned head = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+    if (r->sq_local_tail - head > *r->sq_mask) {
+        return NULL;
+    }
+    unsigned index = r->sq_local_tail & *r->sq_mask;
+    struct io_uring_sqe *sqe = &r->sqes[index];
+    memset(sqe, 0, sizeof *sqe);
+    r->sq_array[index] = index;
+    r->sq_local_tail++;
+    return sqe;
+}
+
+static void prep_poll_add(struct io_uring_sqe *sqe, int fd, unsigned mask, int multishot, uint64_t user_data) {
+    sqe->opcode = IORING_OP_POLL_ADD;
+    sqe->fd = fd;
+    sqe->poll32_events = mask; /* little-endian: no word swap */
+    sqe->len = multishot ? IORING_POLL_ADD_MULTI : 0;
+    sqe->user_data = user_data;
+}
+
+/* Publishes the SQ tail (release) and enters: submit what the kernel has not consumed,
+ * and wait for min_complete CQEs. */
+static int ring_enter(struct ring *r, unsigned min_complete) {
+    __atomic_store_n(r->sq_tail, r->sq_local_tail, __ATOMIC_RELEASE);
+    unsigned pending = r->sq_local_tail - __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+    int n = (int) syscall(SYS_io_uring_enter, r->fd, pending, min_complete,
+                          min_complete ? IORING_ENTER_GETEVENTS : 0, NULL, 0);
+    if (n < 0) {
+        die("io_uring_enter");
+    }
+    return n;
+}
+
+/* The CQEs ready: an acquire load of the kernel's tail, minus our head. */
+static unsigned ring_cq_ready(const struct ring *r) {
+    return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - r->cq_local_head;
+}
+
+static struct io_uring_cqe *ring_cqe(const struct ring *r, unsigned i) {
+    return &r->cqes[(r->cq_local_head + i) & *r->cq_mask];
+}
+
+/* Passes count CQEs: one release store of the CQ head. */
+static void ring_cq_advance(struct ring *r, unsigned count) {
+    r->cq_local_head += count;
+    __atomic_store_n(r->cq_head, r->cq_local_head, __ATOMIC_RELEASE);
+}
+
+/* A multishot POLL_ADD (POLLIN, user_data = the fd) on each of the n fds, as
+ * JmuxIoUring.ArmedRing: SQ up to 4096 entries (at least 2), CQ of 2n at least; the CQEs
+ * of the ready fds' first readiness reaped. */
+static void setup_io_uring(struct state *st, int empty) {
+    st->ring = calloc(1, sizeof *st->ring);
+    if (empty) {
+        ring_setup(st->ring, 1, 2);
+        return;
+    }
+    unsigned sq = 2;
+    while (sq < (unsigned) st->n && sq < 4096) {
+        sq *= 2;
+    }
+    unsigned cq = 2 * sq;
+    while (cq < 2 * (unsigned) st->n) {
+        cq *= 2;
+    }
+    ring_setup(st->ring, sq, cq);
+    for (int i = 0; i < st->n; i++) {
+        struct io_uring_sqe *sqe = ring_sqe(st->ring);
+        if (sqe == NULL) {
+            ring_enter(st->ring, 0);
+            sqe = ring_sqe(st->ring);
+        }
+        prep_poll_add(sqe, st->fds[i], POLLIN, 1, (uint64_t) st->fds[i]);
+    }
+    ring_enter(st->ring, (unsigned) st->ready);
+    unsigned count = ring_cq_ready(st->ring);
+    if (count != (unsigned) st->ready) {
+        fail("io_uring arming", (int) count, 0, st);
+    }
+    ring_cq_advance(st->ring, count);
+    st->extra_fd = eventfd_at_base();
 }
 
 /* ---- setups ---- */
@@ -323,6 +480,74 @@ static long long op_epoll_ctl_mod(struct state *st) {
     return st->fds[0];
 }
 
+/* io_uring's empty completion check: CQ tail (acquire) == our head, no syscall. The
+ * twin of JmuxIoUring.io_uring_cq_empty; epoll_wait_empty is its epoll counterpart. */
+static long long op_io_uring_cq_empty(struct state *st) {
+    unsigned ready = ring_cq_ready(st->ring);
+    if (ready != 0) {
+        fail("io_uring_cq_empty", (int) ready, 0, st);
+    }
+    return ready;
+}
+
+/* The event round trip on multishot POLL_ADD, the twin of epoll_wait_et: an eventfd
+ * write per ready fd (a wake-up; the poll's CQE is posted by task work as the write
+ * returns to user space), then reap every CQE. No io_uring_enter. */
+static long long op_io_uring_poll_multishot(struct state *st) {
+    for (int i = 0; i < st->ready; i++) {
+        if (eventfd_write(st->fds[i], 1) < 0) {
+            die("eventfd_write");
+        }
+    }
+    struct ring *r = st->ring;
+    unsigned count = ring_cq_ready(r);
+    long long sum = 0;
+    for (unsigned i = 0; i < count; i++) {
+        struct io_uring_cqe *cqe = ring_cqe(r, i);
+        if (!(cqe->res & POLLIN) || !(cqe->flags & IORING_CQE_F_MORE)) {
+            fprintf(stderr, "jmux-ctwin: io_uring_poll_multishot: CQE res %d flags %u: not POLLIN, or the"
+                    " multishot poll ended\n", cqe->res, cqe->flags);
+            exit(1);
+        }
+        sum += (long long) cqe->user_data;
+    }
+    ring_cq_advance(r, count);
+    check("io_uring_poll_multishot", st, (int) count, sum);
+    return sum;
+}
+
+/* Registration, the twin of epoll_ctl_add_del: a multishot POLL_ADD of one more fd and a
+ * POLL_REMOVE of it, one io_uring_enter that submits both and waits for their two CQEs
+ * (the poll's -ECANCELED, the remove's 0), then reap them. */
+#define REMOVE_USER_DATA ((uint64_t) -1)
+static long long op_io_uring_poll_add_remove(struct state *st) {
+    struct ring *r = st->ring;
+    struct io_uring_sqe *add = ring_sqe(r);
+    struct io_uring_sqe *remove = add == NULL ? NULL : ring_sqe(r);
+    if (remove == NULL) {
+        fprintf(stderr, "jmux-ctwin: io_uring_poll_add_remove: the SQ is full\n");
+        exit(1);
+    }
+    prep_poll_add(add, st->extra_fd, POLLIN, 1, (uint64_t) st->extra_fd);
+    remove->opcode = IORING_OP_POLL_REMOVE;
+    remove->fd = -1;
+    remove->addr = (uint64_t) st->extra_fd;
+    remove->user_data = REMOVE_USER_DATA;
+    ring_enter(r, 2);
+    unsigned count = ring_cq_ready(r);
+    long long sum = 0;
+    for (unsigned i = 0; i < count; i++) {
+        struct io_uring_cqe *cqe = ring_cqe(r, i);
+        sum += (long long) cqe->user_data + cqe->res;
+    }
+    ring_cq_advance(r, count);
+    long long expected = st->extra_fd - ECANCELED + (long long) REMOVE_USER_DATA;
+    if (count != 2 || sum != expected) {
+        fail("io_uring_poll_add_remove", (int) count, sum, st);
+    }
+    return sum;
+}
+
 /* What select pays when its interest set changes: FD_ZERO then FD_SET per fd
  * (by hand: glibc's macros stop at FD_SETSIZE). */
 static long long op_fd_set_rebuild(struct state *st) {
@@ -342,7 +567,8 @@ static long long op_pollfd_rebuild(struct state *st) {
 
 /* ---- the scenario table ---- */
 
-enum setup_kind { NONE, SELECT, POLL, POLL_FILLED, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY };
+enum setup_kind { NONE, SELECT, POLL, POLL_FILLED, EPOLL_LT, EPOLL_ET, EPOLL_ONESHOT, EPOLL_EMPTY, URING_EMPTY,
+                  URING_ARMED };
 
 struct scenario {
     const char *name;
@@ -366,8 +592,10 @@ static const struct scenario scenarios[] = {
     { "pollfd_rebuild", op_pollfd_rebuild, POLL, 1, 0 },
     { "getppid", op_getppid, NONE, 0, 0 },
     { "epoll_wait_empty", op_epoll_wait_empty, EPOLL_EMPTY, 0, 0 },
-    /* io_uring: the twins of the IoUring scenarios (empty CQ check, multishot POLL_ADD
-     * waits, POLL_ADD + POLL_REMOVE) go here, next to their epoll counterparts. */
+    /* io_uring (JmuxIoUring's twins); the report's binding "C io_uring". */
+    { "io_uring_cq_empty", op_io_uring_cq_empty, URING_EMPTY, 0, 0 },
+    { "io_uring_poll_multishot", op_io_uring_poll_multishot, URING_ARMED, 1, 1 },
+    { "io_uring_poll_add_remove", op_io_uring_poll_add_remove, URING_ARMED, 1, 0 },
 };
 
 static const struct scenario *find_scenario(const char *name) {
@@ -394,6 +622,8 @@ static void setup(struct state *st, enum setup_kind kind) {
     case EPOLL_ET: setup_epoll(st, EPOLLET); break;
     case EPOLL_ONESHOT: setup_epoll(st, EPOLLONESHOT); break;
     case EPOLL_EMPTY: setup_epoll(st, 0); break; /* n = 0: nothing registered */
+    case URING_EMPTY: setup_io_uring(st, 1); break;
+    case URING_ARMED: setup_io_uring(st, 0); break;
     case NONE: break;
     }
 }

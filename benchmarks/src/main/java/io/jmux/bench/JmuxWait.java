@@ -154,6 +154,21 @@ public class JmuxWait {
         return WaitFixture.check("epoll_wait_oneshot", count, sum, s.fds.ready, s.fds.readySum);
     }
 
+    /**
+     * An empty {@code epoll_wait(0)}: an epoll instance with nothing registered, so the
+     * syscall's entry and exit alone. What an event loop pays to learn nothing is ready,
+     * beside io_uring's empty completion check ({@link JmuxIoUring#io_uring_cq_empty}, a
+     * memory read); the C twin's {@code epoll_wait_empty} is the same call.
+     */
+    @Benchmark
+    public int epoll_wait_empty(EmptyEpoll s) throws ErrnoException {
+        int count = s.ep.wait(s.events, 0);
+        if (count != 0) {
+            throw new IllegalStateException("epoll_wait_empty: " + count + " events from an empty epoll instance");
+        }
+        return count;
+    }
+
     static long sumEvents(EpollEvents events, int count) {
         long sum = 0;
         for (int i = 0; i < count; i++) {
@@ -230,6 +245,24 @@ public class JmuxWait {
 
         @TearDown(Level.Trial)
         public void closeEpoll() {
+            ep.close();
+        }
+    }
+
+    /** An epoll instance with nothing registered. */
+    @State(Scope.Thread)
+    public static class EmptyEpoll {
+        Epoll ep;
+        EpollEvents events;
+
+        @Setup(Level.Trial)
+        public void setup() throws ErrnoException {
+            ep = Epoll.create();
+            events = new EpollEvents(1);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
             ep.close();
         }
     }

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * One colour per binding, the same in every chart (the wait and registration charts, the
  * ratio panels, the echo chart), so a reader learns it once. jmux is blue and C black
- * everywhere; each jmux echo model is a shade of jmux's blue.
+ * everywhere; each jmux echo model is a shade of jmux's blue; the io_uring rows are a
+ * lighter shade of their family (jmux io_uring sky blue, Netty io_uring light red, C io_uring
+ * dark grey with a dash-dot line).
  */
 final class Palette {
     private Palette() {}
@@ -22,7 +24,10 @@ final class Palette {
         COLOURS.put("JNA", new Color(0x2ca02c));
         COLOURS.put("FFM", new Color(0x9467bd));
         COLOURS.put("JDK Selector", new Color(0xff7f0e));
-        // io_uring rows (jmux IoUring, its C twin, Netty io_uring) get their colours here.
+        // io_uring: the same families, a distinct shade (a dash-dot line for C io_uring, see
+        // Charts); Netty io_uring's lighter red is set once, with the echo servers, below.
+        COLOURS.put("C io_uring", new Color(0x404040));
+        COLOURS.put("jmux io_uring", new Color(0x00a0e0));
         // Echo servers (EchoSuite's names).
         COLOURS.put("C epoll", Color.BLACK);
         COLOURS.put("jmux epoll-lt", new Color(0x6fa8ff));

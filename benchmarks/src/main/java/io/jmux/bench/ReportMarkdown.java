@@ -4,6 +4,9 @@ import static io.jmux.bench.Format.fmtBytes;
 import static io.jmux.bench.Format.fmtNs;
 import static io.jmux.bench.Format.fmtRatio;
 import static io.jmux.bench.Scenarios.C;
+import static io.jmux.bench.Scenarios.C_URING;
+import static io.jmux.bench.Scenarios.JMUX;
+import static io.jmux.bench.Scenarios.JMUX_URING;
 import static io.jmux.bench.Scenarios.IMPLS;
 import static io.jmux.bench.Scenarios.SCENARIOS;
 import static io.jmux.bench.Verdicts.ratio;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -54,8 +58,10 @@ final class ReportMarkdown {
         }
         floor();
         pollScan();
+        ioUringAgainstEpoll();
         for (String scenario : SCENARIOS.keySet()) {
-            if (!scenario.equals("noop")) {
+            // epoll_wait_empty is shown in the empty completion check's section, beside io_uring.
+            if (!scenario.equals("noop") && !scenario.equals("epoll_wait_empty")) {
                 scenarioSections(scenario);
             }
         }
@@ -83,7 +89,7 @@ final class ReportMarkdown {
             row("JMH settings", results.str("warmupIterations", "?") + " warm-up + " + results.str("iterations", "?")
                     + " measured iterations of " + results.str("iterationMillis", "?") + " ms, 1 fork, -prof gc");
             row("C twin settings", "1 warm-up + " + results.str("iterations", "?") + " measured iterations of "
-                    + results.str("iterationMillis", "?") + " ms, run before and after JMH");
+                    + results.str("cIterationMillis", results.str("iterationMillis", "?")) + " ms, run before and after JMH");
             row("FFM", results.str("ffm", "not recorded"));
         }
         md.append('\n');
@@ -138,6 +144,82 @@ final class ReportMarkdown {
             }
         }
         md.append('\n');
+        ioUringTargets();
+    }
+
+    /** Issue 16's io_uring targets: the empty check, the event round trip against epoll ET, jmux ÷ C, B/op. */
+    private void ioUringTargets() {
+        if (results.figures().stream().noneMatch(f -> f.scenario().startsWith("io_uring"))) {
+            return;
+        }
+        String empty = "io_uring_cq_empty";
+        String trip = "io_uring_poll_multishot";
+        String reg = "io_uring_poll_add_remove";
+        md.append("| io_uring target | figure |\n|---|---|\n");
+        row("empty completion check from Java, jmux io_uring ns/op (≤ 15 ns)",
+                verdicts.judgeNs(JMUX_URING, empty, -1, "-", 15));
+        row("empty completion check ÷ jmux `epoll_wait(0)` on an empty epoll (≤ 0.2)",
+                verdicts.judgePair(JMUX_URING, empty, JMUX, "epoll_wait_empty", -1, "-", 0.2));
+        if (results.find(C, new Key("epoll_wait_empty", -1, "-")) != null) { // run-short leaves it out
+            row("the same in C: C io_uring check ÷ C `epoll_wait(0)` (no target)",
+                    verdicts.judgePair(C_URING, empty, C, "epoll_wait_empty", -1, "-", Double.NaN));
+        }
+        for (String ready : results.readies(trip)) {
+            row("event round trip, ready=" + ready + ": worst jmux io_uring ÷ jmux `epoll_wait_et` (≤ 1.0)",
+                    verdicts.judgeWorst(JMUX_URING, trip, JMUX, "epoll_wait_et", ready, n -> true, 1.0, false));
+            row("event round trip, ready=" + ready + ": worst C io_uring ÷ C `epoll_wait_et` (the kernel's share; no target)",
+                    verdicts.judgeWorst(C_URING, trip, C, "epoll_wait_et", ready, n -> true, Double.NaN, false));
+        }
+        row("jmux io_uring ÷ C io_uring, empty check (≤ 1.10)",
+                verdicts.judgePair(JMUX_URING, empty, C_URING, empty, -1, "-", 1.10));
+        for (String ready : results.readies(trip)) {
+            row("jmux io_uring ÷ C io_uring at n=1, round trip ready=" + ready + " (≤ 1.10)",
+                    verdicts.judgePair(JMUX_URING, trip, C_URING, trip, 1, ready, 1.10));
+        }
+        row("jmux io_uring ÷ C io_uring at n=1, POLL_ADD + POLL_REMOVE (≤ 1.10)",
+                verdicts.judgePair(JMUX_URING, reg, C_URING, reg, 1, "-", 1.10));
+        if (results.figures().stream().anyMatch(f -> f.impl().equals(Scenarios.NETTY_URING))) {
+            for (String ready : results.readies(trip)) {
+                row("worst jmux io_uring ÷ Netty io_uring, round trip ready=" + ready + " (≤ 1)",
+                        verdicts.judgeWorst(JMUX_URING, trip, Scenarios.NETTY_URING, trip, ready, n -> true, 1.0, false));
+            }
+            row("jmux io_uring ÷ Netty io_uring, empty check (≤ 1)",
+                    verdicts.judgePair(JMUX_URING, empty, Scenarios.NETTY_URING, empty, -1, "-", 1.0));
+        }
+        for (String scenario : List.of(empty, trip, reg)) {
+            row("worst jmux io_uring B/op, `" + scenario + "` (0)", verdicts.worstAllocationOf(JMUX_URING, scenario));
+        }
+        md.append('\n');
+    }
+
+    /** Each io_uring figure ÷ its epoll counterpart's, per n: the two designs side by side. */
+    private void ioUringAgainstEpoll() {
+        List<String[]> pairs = List.of(new String[] {JMUX_URING, JMUX}, new String[] {C_URING, C},
+                new String[] {Scenarios.NETTY_URING, "Netty epoll"});
+        StringBuilder rows = new StringBuilder();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(Scenarios.EPOLL_COUNTERPART).entrySet()) {
+            for (String ready : results.readies(e.getKey())) {
+                for (Figure u : results.select(JMUX_URING, e.getKey(), ready)) {
+                    rows.append("| `").append(e.getKey()).append("` ÷ `").append(e.getValue()).append("` | ")
+                            .append(u.n() < 0 ? "" : String.valueOf(u.n())).append(" | ").append(ready);
+                    for (String[] pair : pairs) {
+                        Figure a = results.find(pair[0], u.key());
+                        Figure b = results.find(pair[1], new Key(e.getValue(), u.n(), ready));
+                        rows.append(" | ").append(a == null || b == null ? "—" : fmtRatio(ratio(a, b)));
+                    }
+                    rows.append(" |\n");
+                }
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("## io_uring ÷ epoll, per n\n\n");
+        md.append("Each io_uring op's ns/op divided by its epoll counterpart's in the same binding: the empty"
+                + " completion check against `epoll_wait(0)` on an empty instance, the multishot POLL_ADD round"
+                + " trip against `epoll_wait_et` (the same trigger: an eventfd write per ready fd), POLL_ADD +"
+                + " POLL_REMOVE against `epoll_ctl` ADD + DEL. Below 1, io_uring is cheaper.\n\n");
+        md.append("| ops | n | ready | jmux | C | Netty |\n|---|---:|---|---:|---:|---:|\n").append(rows).append('\n');
     }
 
 
@@ -170,8 +252,10 @@ final class ReportMarkdown {
 
     private void scenarioSections(String scenario) throws IOException {
         for (String ready : results.readies(scenario)) {
+            String counterpart = Scenarios.EPOLL_COUNTERPART.get(scenario);
             List<Figure> rows = results.figures().stream()
-                    .filter(f -> f.scenario().equals(scenario) && f.ready().equals(ready))
+                    .filter(f -> (f.scenario().equals(scenario) || f.scenario().equals(counterpart))
+                            && f.ready().equals(ready))
                     .sorted(Comparator.comparingInt(Figure::n).thenComparingInt(f -> IMPLS.indexOf(f.impl())))
                     .collect(Collectors.toList());
             md.append("## ").append(SCENARIOS.get(scenario)[0]);
@@ -179,7 +263,7 @@ final class ReportMarkdown {
                 md.append(", ready=").append(ready);
             }
             md.append("\n\nOne op: ").append(SCENARIOS.get(scenario)[1]).append("\n\n");
-            table(rows);
+            table(rows, scenario);
             Path chart = charts.bindingChart(scenario, ready, rows);
             if (chart != null) {
                 md.append("![").append(scenario).append("](").append(chart.getFileName()).append(")\n\n");
@@ -187,18 +271,22 @@ final class ReportMarkdown {
         }
     }
 
-    private void table(List<Figure> rows) {
+    /** One scenario's table; rows of another scenario (an io_uring section's epoll counterpart) name it. */
+    private void table(List<Figure> rows, String scenario) {
         md.append("| n | binding | ns/op | ± | × C | + ns vs C | B/op |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|\n");
         for (Figure f : rows) {
-            Figure c = results.find(C, f.key());
+            // The io_uring rows are divided by C io_uring, the others by C.
+            String ref = Scenarios.referenceOf(f.impl());
+            Figure c = results.find(ref, f.key());
             String times = "";
             String plus = "";
-            if (c != null && !f.impl().equals(C)) {
+            if (c != null && !f.impl().equals(ref)) {
                 times = fmtRatio(ratio(f, c));
                 plus = String.format(Locale.ROOT, "%+.1f", f.score() - c.score());
             }
             md.append("| ").append(f.n() < 0 ? "" : String.valueOf(f.n())).append(" | ").append(f.impl())
+                    .append(f.scenario().equals(scenario) ? "" : ", `" + f.scenario() + "`")
                     .append(" | ").append(fmtNs(f.score())).append(" | ").append(fmtNs(f.error()))
                     .append(" | ").append(times).append(" | ").append(plus)
                     .append(" | ").append(fmtBytes(f.bytesPerOp())).append(" |\n");
@@ -211,12 +299,12 @@ final class ReportMarkdown {
     private void ratioPanels() throws IOException {
         boolean header = false;
         for (String ready : results.readies("epoll_wait")) {
-            Path p = charts.ratioPanel("ratio-ready-" + ready, Scenarios.TARGETED, ready, List.of("JDK Selector"));
+            Path p = charts.ratioPanel("ratio-ready-" + ready, Scenarios.RATIO_PANELS, ready, List.of("JDK Selector"));
             if (p != null) {
                 if (!header) {
                     md.append("## jmux ÷ C, and every binding ÷ C\n\n");
                     md.append("Each binding's ns/op divided by the C twin's at the same n (linear axis; the"
-                            + " dashed line is C itself). The JDK Selector, many times C, is in the tables only.\n\n");
+                            + " dashed line is C itself; the io_uring panel divides by C io_uring, dash-dot). The JDK Selector, many times C, is in the tables only.\n\n");
                     header = true;
                 }
                 md.append("![").append(p.getFileName()).append("](").append(p.getFileName()).append(")\n\n");

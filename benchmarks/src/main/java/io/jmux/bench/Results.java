@@ -124,7 +124,7 @@ final class Results {
                 }
             }
         }
-        pooled.forEach((k, stats) -> figures.add(new Figure(C, k.scenario(), k.n(), k.ready(),
+        pooled.forEach((k, stats) -> figures.add(new Figure(Scenarios.referenceFor(k.scenario()), k.scenario(), k.n(), k.ready(),
                 stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN)));
         single.forEach((k, stats) -> figures.add(new Figure(C_SINGLE, k.scenario(), k.n(), k.ready(),
                 stats.getMean(), stats.getMeanErrorAt(0.999), Double.NaN)));
@@ -159,7 +159,11 @@ final class Results {
     }
 
     static String implOf(String benchmarkClass) {
-        if (benchmarkClass.startsWith("Jmux")) {
+        if (benchmarkClass.equals("JmuxIoUring")) {
+            return Scenarios.JMUX_URING;
+        } else if (benchmarkClass.equals("NettyIoUring")) {
+            return Scenarios.NETTY_URING;
+        } else if (benchmarkClass.startsWith("Jmux")) {
             return JMUX;
         } else if (benchmarkClass.startsWith("Netty")) {
             return "Netty epoll";

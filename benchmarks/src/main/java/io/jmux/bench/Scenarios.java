@@ -9,11 +9,13 @@ final class Scenarios {
     private Scenarios() {}
 
     /** Bindings in table order; the C twin is the reference every ratio divides by. */
-    static final List<String> IMPLS = List.of("C", "C, single-threaded", "jmux", "Netty epoll", "JNA", "FFM",
-            "JDK Selector");
-    // io_uring: "jmux io_uring", "C io_uring" and "Netty io_uring" join IMPLS (and Palette,
-    // and Results.implOf) when the IoUring benchmarks land.
+    static final List<String> IMPLS = List.of("C", "C, single-threaded", "C io_uring", "jmux", "jmux io_uring",
+            "Netty epoll", "Netty io_uring", "JNA", "FFM", "JDK Selector");
     static final String C = "C";
+    /** The C twin's io_uring scenarios (rings mapped by hand, raw syscalls): the reference of the io_uring rows. */
+    static final String C_URING = "C io_uring";
+    static final String JMUX_URING = "jmux io_uring";
+    static final String NETTY_URING = "Netty io_uring";
     /** The C twin without its idle thread: the kernel's cheaper fd lookups of a single-threaded process. */
     static final String C_SINGLE = "C, single-threaded";
     static final String JMUX = "jmux";
@@ -45,16 +47,58 @@ final class Scenarios {
         SCENARIOS.put("pollfd_rebuild", new String[] {"pollfd array rebuild (poll's change of interest)",
             "rewrite the n struct pollfd entries: no syscall, but poll then hands the whole"
                 + " array to the kernel on every call."});
+        SCENARIOS.put("epoll_wait_empty", new String[] {"epoll_wait on an empty epoll instance",
+            "epoll_wait(timeout 0) with nothing registered: a syscall's entry and exit, what an epoll"
+                + " loop pays to learn that nothing is ready."});
+        SCENARIOS.put("io_uring_cq_empty", new String[] {"io_uring: the empty completion check",
+            "CQ tail (an acquire load) against our CQ head on a ring with nothing submitted: a memory"
+                + " read, no syscall (jmux: IoUring.cqReady). Beside it, the epoll rows are epoll_wait(0)"
+                + " on an empty epoll instance."});
+        SCENARIOS.put("io_uring_poll_multishot", new String[] {"io_uring multishot POLL_ADD: the event round trip",
+            "one eventfd write per ready fd (multishot poll, like EPOLLET, posts a CQE per wake-up), then"
+                + " reap every CQE (no io_uring_enter: the CQEs are posted as each write returns); n polls"
+                + " armed. Beside it, the epoll rows are epoll_wait_et, the same trigger: the writes,"
+                + " epoll_wait and the walk."});
+        SCENARIOS.put("io_uring_poll_add_remove", new String[] {"io_uring POLL_ADD + POLL_REMOVE",
+            "a multishot POLL_ADD of one more fd and a POLL_REMOVE of it, submitted in one io_uring_enter"
+                + " that waits for both CQEs, then reaped; n polls armed. Beside it, the epoll rows are"
+                + " epoll_ctl ADD + DEL with n registered."});
         SCENARIOS.put("noop", new String[] {"Call floor: one native call that makes no syscall",
             "jmux: Jmux.noop (a JNI native returning its argument); JNA and FFM: libc abs(3);"
                 + " C: a call through a function pointer."});
     }
 
-    /** The wait scenarios; io_uring's (an empty CQ check, multishot POLL_ADD waits) are added here. */
-    static final List<String> WAITS = List.of("epoll_wait", "poll", "select", "epoll_wait_et", "epoll_wait_oneshot");
-    /** The calls with ratio targets, in the targets table and the ratio panels (io_uring joins them). */
+    /** The wait scenarios. */
+    static final List<String> WAITS = List.of("epoll_wait", "poll", "select", "epoll_wait_et", "epoll_wait_oneshot",
+            "io_uring_poll_multishot");
+    /** The calls with ratio targets to C, in the targets table and the ratio panels. */
     static final List<String> TARGETED = List.of("epoll_wait", "poll", "select");
-    /** The interest-set changes; io_uring's POLL_ADD + POLL_REMOVE is added here. */
+    /** The ratio panels' waits: the targeted calls and io_uring's event round trip (÷ C io_uring). */
+    static final List<String> RATIO_PANELS = List.of("epoll_wait", "poll", "select", "io_uring_poll_multishot");
+    /** The interest-set changes. */
     static final List<String> REGISTRATIONS = List.of("epoll_ctl_add_del", "epoll_ctl_mod", "fd_set_rebuild",
-            "pollfd_rebuild");
+            "pollfd_rebuild", "io_uring_poll_add_remove");
+
+    /**
+     * Each io_uring scenario's epoll counterpart: its table and chart show both, and the
+     * io_uring targets compare them (the event round trip is multishot POLL_ADD against
+     * EPOLLET, with the same trigger).
+     */
+    static final Map<String, String> EPOLL_COUNTERPART = Map.of("io_uring_cq_empty", "epoll_wait_empty",
+            "io_uring_poll_multishot", "epoll_wait_et", "io_uring_poll_add_remove", "epoll_ctl_add_del");
+
+    /** The C twin row a binding's figures are divided by: C io_uring for the io_uring rows, else C. */
+    static String referenceOf(String impl) {
+        return impl.endsWith("io_uring") ? C_URING : C;
+    }
+
+    /** The C twin row of a scenario's own bindings: C io_uring for the io_uring scenarios, else C. */
+    static String referenceFor(String scenario) {
+        return scenario.startsWith("io_uring") ? C_URING : C;
+    }
+
+    /** The jmux row of a scenario: jmux io_uring for the io_uring scenarios, else jmux. */
+    static String jmuxFor(String scenario) {
+        return scenario.startsWith("io_uring") ? JMUX_URING : JMUX;
+    }
 }

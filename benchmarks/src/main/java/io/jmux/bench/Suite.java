@@ -35,10 +35,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * system property {@code jmux.ctwin} names another path).
  */
 public final class Suite {
-    // The scenario lists (JMH method names, also the C twin's): io_uring's wait and
-    // registration scenarios are added to these, and its binding to runJmh's pattern.
+    // The scenario lists (JMH method names, also the C twin's).
     private static final String WAITS = "select|poll|epoll_wait|epoll_wait_et|epoll_wait_oneshot";
     private static final String REGISTRATIONS = "epoll_ctl_add_del|epoll_ctl_mod|fd_set_rebuild|pollfd_rebuild";
+    /**
+     * io_uring (JMH group {@code io_uring}): the empty completion check, the multishot
+     * POLL_ADD round trip and POLL_ADD + POLL_REMOVE, with jmux's empty {@code epoll_wait(0)}
+     * beside the check. The C twin's scenarios of the same names are its "C io_uring" rows.
+     */
+    private static final String URING = "io_uring_cq_empty|io_uring_poll_multishot|io_uring_poll_add_remove";
     /** jmux-only companions measured in the same JMH group: poll's old revents(i) scan. */
     private static final String JMUX_EXTRAS = "poll_indexed|poll_scan|poll_scan_indexed";
 
@@ -55,6 +60,18 @@ public final class Suite {
         boolean trace;
         /** Also run the C twin single-threaded, to show what a shared fd table costs. */
         boolean singleThreadedC;
+        /** The io_uring group's JMH include pattern (after {@code io.jmux.bench.}); null: none. */
+        String uringJmh;
+        /** The C twin scenarios the io_uring group needs besides waits and registrations. */
+        String uringC = "";
+        /** The C twin's iteration time (its count is always JMH's, so its error bars use the same t). */
+        long cIterationMillis;
+        /** Warm-up and measured iterations of the rows no target judges (JMH groups scan, floor, nio). */
+        int minorWarmup;
+        int minorIterations;
+        /** The n of the JDK Selector row (nio) and of poll's scan comparison (scan, and the C twin's poll_scan). */
+        List<String> nioN;
+        List<String> scanN;
 
         Profile(String name, String waits, String registrations, List<String> n, List<String> ready,
                 int warmupIterations, int iterations, long iterationMillis, boolean trace) {
@@ -67,13 +84,36 @@ public final class Suite {
             this.iterations = iterations;
             this.iterationMillis = iterationMillis;
             this.trace = trace;
+            this.cIterationMillis = iterationMillis;
+            this.minorWarmup = warmupIterations;
+            this.minorIterations = iterations;
+        }
+
+        /** The largest n: where poll's scan matters most. */
+        String largestN() {
+            return n.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow();
         }
     }
 
     /** The main job: the three syscalls at 3 sizes, one fd ready, every binding; minutes. */
     static Profile shortProfile() {
-        return new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
+        Profile p = new Profile("short", "select|poll|epoll_wait", null, List.of("1", "100", "1000"),
                 List.of("1"), 2, 5, 400, false);
+        // io_uring's empty check and round trip, jmux and C, each beside its epoll twin:
+        // epoll_wait_et is run by jmux (and C) only here, not by every binding.
+        p.uringJmh = "(JmuxIoUring\\.(io_uring_cq_empty|io_uring_poll_multishot)|JmuxWait\\.(epoll_wait_empty|epoll_wait_et))";
+        p.uringC = "io_uring_cq_empty,io_uring_poll_multishot,epoll_wait_et";
+        // To stay at about 3 minutes with io_uring in: the rows no target judges get 1 + 3
+        // iterations, the JDK Selector row (many times C) runs at the smallest and largest n,
+        // poll's scan at the largest n only (JMH and C alike), and the C twin's iterations
+        // are 250 ms (compiled C needs no JIT; the number of iterations, which sets the
+        // error bar's t, stays JMH's).
+        p.minorWarmup = 1;
+        p.minorIterations = 3;
+        p.cIterationMillis = 250;
+        p.nioN = List.of("1", "1000");
+        p.scanN = List.of("1000");
+        return p;
     }
 
     /** Every scenario and parameter of issue 4. */
@@ -81,6 +121,8 @@ public final class Suite {
         Profile p = new Profile("full", WAITS, REGISTRATIONS, List.of("1", "10", "100", "1000", "10000"),
                 List.of("0", "1", "all"), 3, 5, 1000, true);
         p.singleThreadedC = true;
+        p.uringJmh = "((Jmux|Netty)IoUring\\.(" + URING + ")|JmuxWait\\.epoll_wait_empty)";
+        p.uringC = URING.replace('|', ',') + ",epoll_wait_empty";
         return p;
     }
 
@@ -108,9 +150,10 @@ public final class Suite {
                 case "--out": out = Paths.get(v); break;
                 case "--n": p.n = List.of(v.split(",")); break;
                 case "--ready": p.ready = List.of(v.split(",")); break;
-                case "--warmup": p.warmupIterations = Integer.parseInt(v); break;
-                case "--iterations": p.iterations = Integer.parseInt(v); break;
-                case "--time-ms": p.iterationMillis = Long.parseLong(v); break;
+                // Asked for explicitly, an iteration setting holds for every group and the C twin.
+                case "--warmup": p.warmupIterations = p.minorWarmup = Integer.parseInt(v); break;
+                case "--iterations": p.iterations = p.minorIterations = Integer.parseInt(v); break;
+                case "--time-ms": p.iterationMillis = p.cIterationMillis = Long.parseLong(v); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -179,17 +222,32 @@ public final class Suite {
         Path ctwin = ctwin();
         // Single-threaded, only the calls that look fds up per call: that is where it differs.
         String scenarios = idleThreads == 0 ? "noop,select,poll,epoll_wait"
-                : "noop,poll_scan," + profile.waits.replace('|', ',')
-                        + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','));
-        List<String> cmd = List.of(ctwin.toString(), "--scenarios", scenarios,
-                "--n", String.join(",", profile.n), "--ready", String.join(",", profile.ready),
+                : "noop," + profile.waits.replace('|', ',')
+                        + (profile.registrations == null ? "" : "," + profile.registrations.replace('|', ','))
+                        + (profile.uringC.isEmpty() ? "" : "," + profile.uringC);
+        runCTwin(file, idleThreads, scenarios, profile.n);
+        if (idleThreads != 0) {
+            // poll_scan at the n of JMH's scan group, into its own file (the report pools every ctwin*.json).
+            runCTwin(file.replace(".json", "-scan.json"), idleThreads, "poll_scan", scanN());
+        }
+    }
+
+    private void runCTwin(String file, int idleThreads, String scenarios, List<String> n)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of(ctwin().toString(), "--scenarios", scenarios,
+                "--n", String.join(",", n), "--ready", String.join(",", profile.ready),
                 // Compiled C needs no JIT warm-up: one iteration warms caches and branch predictors.
                 "--warmup", String.valueOf(Math.min(1, profile.warmupIterations)),
                 "--iterations", String.valueOf(profile.iterations),
-                "--time-ms", String.valueOf(profile.iterationMillis),
+                "--time-ms", String.valueOf(profile.cIterationMillis),
                 "--idle-threads", String.valueOf(idleThreads),
                 "--out", out.resolve(file).toString());
         runLogged(cmd, out.resolve("ctwin.log"));
+    }
+
+    /** The n of poll's scan comparison: the profile's own, or all of its n. */
+    private List<String> scanN() {
+        return profile.scanN != null ? profile.scanN : profile.n;
     }
 
     /** The C twin: target/c/jmux-ctwin, or the path in the system property jmux.ctwin. */
@@ -254,16 +312,18 @@ public final class Suite {
         jmh("wait", "io\\.jmux\\.bench\\." + bindings + "Wait\\.(" + profile.waits + ")$", profile.n, profile.ready);
         // poll's scan before and after nextReady: every n in the full suite, the largest
         // (where the scan matters most) in the short one, to keep it at about 3 minutes.
-        List<String> scanN = profile.name.equals("short") ? List.of(profile.n.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow()) : profile.n;
-        jmh("scan", "io\\.jmux\\.bench\\.JmuxWait\\.(" + JMUX_EXTRAS + ")$", scanN, profile.ready);
+        jmhMinor("scan", "io\\.jmux\\.bench\\.JmuxWait\\.(" + JMUX_EXTRAS + ")$", scanN(), profile.ready);
         if (profile.registrations != null) {
             jmh("registration", "io\\.jmux\\.bench\\." + bindings + "Registration\\.(" + profile.registrations + ")$",
                     profile.n, profile.ready);
         }
-        jmh("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
+        if (profile.uringJmh != null) {
+            jmh("io_uring", "io\\.jmux\\.bench\\." + profile.uringJmh + "$", profile.n, profile.ready);
+        }
+        jmhMinor("floor", "io\\.jmux\\.bench\\." + bindings + "Floor\\.noop", profile.n, profile.ready);
         List<String> nioN = nioSizes();
         if (!nioN.isEmpty()) {
-            jmh("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
+            jmhMinor("nio", "io\\.jmux\\.bench\\.NioWait\\.epoll_wait$", nioN, profile.ready);
         }
         if (profile.trace) {
             jmh("trace", "io\\.jmux\\.bench\\.JmuxTraceOff\\.", List.of("1", "1000"), List.of("1"));
@@ -271,6 +331,16 @@ public final class Suite {
     }
 
     private void jmh(String group, String include, List<String> n, List<String> ready) throws RunnerException {
+        jmh(group, include, n, ready, profile.warmupIterations, profile.iterations);
+    }
+
+    /** A group no target judges: the profile's minor iteration counts. */
+    private void jmhMinor(String group, String include, List<String> n, List<String> ready) throws RunnerException {
+        jmh(group, include, n, ready, profile.minorWarmup, profile.minorIterations);
+    }
+
+    private void jmh(String group, String include, List<String> n, List<String> ready, int warmup, int iterations)
+            throws RunnerException {
         Path log = out.resolve("jmh-" + group + ".log");
         System.out.println("== JMH group '" + group + "': " + include + " n=" + n + " ready=" + ready
                 + "; iterations in " + log.toAbsolutePath().normalize());
@@ -278,9 +348,9 @@ public final class Suite {
                 .include(include)
                 .param("n", n.toArray(new String[0]))
                 .param("ready", ready.toArray(new String[0]))
-                .warmupIterations(profile.warmupIterations)
+                .warmupIterations(warmup)
                 .warmupTime(TimeValue.milliseconds(profile.iterationMillis))
-                .measurementIterations(profile.iterations)
+                .measurementIterations(iterations)
                 .measurementTime(TimeValue.milliseconds(profile.iterationMillis))
                 .forks(1)
                 .addProfiler(GCProfiler.class)
@@ -317,7 +387,7 @@ public final class Suite {
     private List<String> nioSizes() {
         long max = NioWait.maxPipes();
         List<String> fit = new ArrayList<>();
-        for (String n : profile.n) {
+        for (String n : profile.nioN != null ? profile.nioN : profile.n) {
             if (Integer.parseInt(n) <= max) {
                 fit.add(n);
             } else {
@@ -347,6 +417,11 @@ public final class Suite {
         machine.put("iterations", profile.iterations);
         machine.put("iterationMillis", profile.iterationMillis);
         machine.put("forks", 1);
+        machine.put("cIterationMillis", profile.cIterationMillis);
+        if (profile.minorIterations != profile.iterations || profile.minorWarmup != profile.warmupIterations) {
+            notes.add("JMH groups scan, floor and nio (rows no target judges): " + profile.minorWarmup + " warm-up + "
+                    + profile.minorIterations + " measured iterations, to keep the run short");
+        }
         machine.put("openFileLimit", openFileLimit());
         machine.put("jmuxTrace", getClass().getClassLoader().getResource("io/jmux/Trace.class") != null);
         System.out.println("Machine: " + machine.get("cpu") + ", " + machine.get("cpus") + " CPUs, "

@@ -33,22 +33,31 @@ final class Verdicts {
     /** The worst jmux ÷ other over the n that ns accepts, judged against target (strictly below it if strict). */
     String judgeWorst(String scenario, String ready, IntPredicate ns, String other,
                       double target, boolean strict) {
+        return judgeWorst(JMUX, scenario, other, scenario, ready, ns, target, strict);
+    }
+
+    /**
+     * The worst a ÷ b over the n that ns accepts, a measured at scenarioA and b at
+     * scenarioB, judged against target (strictly below it if strict).
+     */
+    String judgeWorst(String a, String scenarioA, String b, String scenarioB, String ready, IntPredicate ns,
+                      double target, boolean strict) {
         double[] worst = null;
         int worstN = -1;
-        for (Figure j : results.select(JMUX, scenario, ready)) {
-            Figure o = results.find(other, j.key());
-            if (o != null && ns.test(j.n())) {
-                double[] r = ratio(j, o);
+        for (Figure fa : results.select(a, scenarioA, ready)) {
+            Figure fb = results.find(b, new Key(scenarioB, fa.n(), ready));
+            if (fb != null && ns.test(fa.n())) {
+                double[] r = ratio(fa, fb);
                 if (worst == null || r[0] > worst[0]) {
                     worst = r;
-                    worstN = j.n();
+                    worstN = fa.n();
                 }
             }
         }
         if (worst == null) {
             return "not run";
         }
-        return fmtRatio(worst) + " at n=" + worstN + " " + verdict(worst, target, strict);
+        return fmtRatio(worst) + (worstN < 0 ? "" : " at n=" + worstN) + " " + verdict(worst, target, strict);
     }
 
     /** FFM ÷ jmux at n=1: no target, shown for comparison. */
@@ -69,9 +78,43 @@ final class Verdicts {
         return worst == null ? "not run" : fmtBytes(worst.bytesPerOp()) + " at n=" + worst.n();
     }
 
+    /** a's figure at (scenarioA, n, ready) ÷ b's at (scenarioB, n, ready), judged against target. */
+    String judgePair(String a, String scenarioA, String b, String scenarioB, int n, String ready, double target) {
+        Figure fa = results.find(a, new Key(scenarioA, n, ready));
+        Figure fb = results.find(b, new Key(scenarioB, n, ready));
+        if (fa == null || fb == null) {
+            return "not run";
+        }
+        double[] r = ratio(fa, fb);
+        return fmtRatio(r) + " " + verdict(r, target, false);
+    }
+
+    /** impl's ns/op at one point against an absolute bound. */
+    String judgeNs(String impl, String scenario, int n, String ready, double maxNs) {
+        Figure f = results.find(impl, new Key(scenario, n, ready));
+        if (f == null) {
+            return "not run";
+        }
+        return Format.fmtNs(f.score()) + " ± " + Format.fmtNs(f.error()) + " ns "
+                + verdict(new double[] {f.score(), f.error()}, maxNs, false);
+    }
+
+    /** impl's largest B/op over every ready value and n of a scenario, and where. */
+    String worstAllocationOf(String impl, String scenario) {
+        Figure worst = null;
+        for (Figure f : results.figures()) {
+            if (f.impl().equals(impl) && f.scenario().equals(scenario) && !Double.isNaN(f.bytesPerOp())
+                    && (worst == null || f.bytesPerOp() > worst.bytesPerOp())) {
+                worst = f;
+            }
+        }
+        return worst == null ? "not run" : fmtBytes(worst.bytesPerOp()) + (worst.n() < 0 ? "" : " at n=" + worst.n()
+                + (worst.ready().equals("-") ? "" : ", ready=" + worst.ready()));
+    }
+
     /** met when ratio + error is within target, missed when ratio − error is beyond it, else within error. */
     static String verdict(double[] ratio, double target, boolean strict) {
-        if (Double.isNaN(ratio[0])) {
+        if (Double.isNaN(ratio[0]) || Double.isNaN(target)) { // NaN target: shown for comparison, not judged
             return "";
         }
         double err = Double.isNaN(ratio[1]) ? 0 : ratio[1];

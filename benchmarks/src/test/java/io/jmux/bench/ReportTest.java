@@ -46,6 +46,31 @@ class ReportTest {
     }
 
     @Test
+    void judgesTheIoUringTargetsAgainstEpollAndCIoUring(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ctwin.json"), "{\"tool\": \"jmux-ctwin\", \"results\": ["
+                + "{\"scenario\": \"io_uring_cq_empty\", \"params\": {}, \"nsPerOp\": [2, 2, 2]},"
+                + "{\"scenario\": \"epoll_wait_empty\", \"params\": {}, \"nsPerOp\": [100, 100, 100]},"
+                + "{\"scenario\": \"io_uring_poll_multishot\", \"params\": {\"n\": \"1\", \"ready\": \"1\"},"
+                + " \"nsPerOp\": [800, 800, 800]}]}");
+        String uring = "{\"benchmark\": \"io.jmux.bench.JmuxIoUring.io_uring_cq_empty\", \"params\": {},"
+                + " \"primaryMetric\": {\"score\": 3, \"scoreError\": 0}, \"secondaryMetrics\": {}}";
+        String empty = "{\"benchmark\": \"io.jmux.bench.JmuxWait.epoll_wait_empty\", \"params\": {},"
+                + " \"primaryMetric\": {\"score\": 120, \"scoreError\": 0}, \"secondaryMetrics\": {}}";
+        String trip = jmh("JmuxIoUring", "1", 900, 0).replace(".epoll_wait\"", ".io_uring_poll_multishot\"");
+        String et = jmh("JmuxWait", "1", 1000, 0).replace(".epoll_wait\"", ".epoll_wait_et\"");
+        Files.writeString(dir.resolve("jmh-io_uring.json"), "[" + uring + "," + empty + "," + trip + "," + et + "]");
+
+        String md = Files.readString(Report.write(dir).markdown());
+
+        assertTrue(md.contains("| empty completion check from Java, jmux io_uring ns/op (≤ 15 ns) | 3.00 ± 0.00 ns **met** |"), md);
+        assertTrue(md.contains("÷ jmux `epoll_wait(0)` on an empty epoll (≤ 0.2) | 0.025 ± 0.000 **met** |"), md);
+        assertTrue(md.contains("worst jmux io_uring ÷ jmux `epoll_wait_et` (≤ 1.0) | 0.900 ± 0.000 at n=1 **met** |"), md);
+        // 900 ÷ 800: the io_uring rows are divided by C io_uring, not by C.
+        assertTrue(md.contains("at n=1, round trip ready=1 (≤ 1.10) | 1.125 ± 0.000 **missed** |"), md);
+        assertTrue(md.contains("| 1 | jmux io_uring | 900.0 | 0.00 | 1.125 ± 0.000 | +100.0 | 0.00 |"), md);
+    }
+
+    @Test
     void verdictHonoursTheErrorBar() {
         assertEquals("**met**", Verdicts.verdict(new double[] {1.00, 0.01}, 1.02, false));
         assertEquals("*within error*", Verdicts.verdict(new double[] {1.01, 0.02}, 1.02, false));
