@@ -124,19 +124,19 @@ final class NonBlockingEcho {
         log.closed(c.fd, c.echoed, why + "; " + c.eagainReads + " reads met EAGAIN");
     }
 
+    /**
+     * An if chain, not a switch: a switch on an enum compiles to a synthetic class
+     * ({@code NonBlockingEcho$1}) loaded the first time the switch runs, and when that is
+     * the first idle turn after EMFILE the JVM has no fd to open the class file with
+     * (see {@link Acceptor}).
+     */
     private static void pause(Idle idle) {
-        switch (idle) {
-            case SPIN:
-                Thread.onSpinWait();
-                break;
-            case YIELD:
-                Thread.yield();
-                break;
-            case SLEEP:
-                Net.sleep(1);
-                break;
-            default:
-                throw new AssertionError(idle);
+        if (idle == Idle.SPIN) {
+            Thread.onSpinWait();
+        } else if (idle == Idle.YIELD) {
+            Thread.yield();
+        } else {
+            Net.sleep(1);
         }
     }
 }
