@@ -53,37 +53,68 @@ static void look_up_session(JNIEnv *env) {
     session_state = session_method && acquire_method && release_method ? 1 : 2;
 }
 
-/* The buffer's session, acquired, or NULL (none, or an exception is pending:
- * the session is closed, and Java throws that exception on return). */
-static jobject acquire_session(JNIEnv *env, jobject buffer) {
+/* Acquires the buffer's session into *session (NULL if it has none); nonzero if
+ * that failed (the session is closed: an exception is pending, and Java throws it on
+ * return). A buffer that no segment backs costs one field load: no upcall, and no
+ * ExceptionCheck, on the path every read and write of an allocateDirect buffer takes. */
+static int acquire_session(JNIEnv *env, jobject buffer, jobject *session) {
+    *session = NULL;
     if (session_state == 0) {
         look_up_session(env);
     }
     if (session_state != 1) {
-        return NULL;
+        return 0;
     }
     if (segment_field != NULL) {
         jobject segment = (*env)->GetObjectField(env, buffer, segment_field);
         if (segment == NULL) {
-            return NULL;
+            return 0;
         }
         (*env)->DeleteLocalRef(env, segment);
     }
-    jobject session = (*env)->CallObjectMethod(env, buffer, session_method);
-    if (session == NULL || (*env)->ExceptionCheck(env)) {
-        return NULL;
-    }
-    (*env)->CallVoidMethod(env, session, acquire_method);
+    jobject s = (*env)->CallObjectMethod(env, buffer, session_method);
     if ((*env)->ExceptionCheck(env)) {
-        return NULL;
+        return 1;
     }
-    return session;
+    if (s == NULL) {
+        return 0;
+    }
+    (*env)->CallVoidMethod(env, s, acquire_method);
+    if ((*env)->ExceptionCheck(env)) {
+        return 1;
+    }
+    *session = s;
+    return 0;
 }
 
 static void release_session(JNIEnv *env, jobject session) {
     if (session != NULL) {
         (*env)->CallVoidMethod(env, session, release_method);
     }
+}
+
+/*
+ * The memory of a buffer Java has checked is direct (Fd tests isDirect() first):
+ * java.nio.Buffer.address, read with a cached field ID. GetDirectBufferAddress reads
+ * the same field, after an IsInstanceOf check that costs about as much as the rest
+ * of the call's user-space work; it stays the fallback where the field is missing.
+ */
+static jfieldID address_field;
+static int address_state; /* 0: not looked up, 1: field found, 2: absent */
+
+static char *direct_address(JNIEnv *env, jobject buffer) {
+    if (address_state == 0) {
+        jclass cls = (*env)->FindClass(env, "java/nio/Buffer");
+        address_field = cls != NULL ? (*env)->GetFieldID(env, cls, "address", "J") : NULL;
+        if ((*env)->ExceptionCheck(env)) {
+            (*env)->ExceptionClear(env);
+        }
+        address_state = address_field != NULL ? 1 : 2;
+    }
+    if (address_state == 1) {
+        return (char *) (intptr_t) (*env)->GetLongField(env, buffer, address_field);
+    }
+    return (*env)->GetDirectBufferAddress(env, buffer);
 }
 
 /* -1 with an exception pending is never returned to Java as a result: Java
@@ -93,12 +124,12 @@ static void release_session(JNIEnv *env, jobject session) {
 JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readBuffer0(JNIEnv *env, jclass cls, jint fd,
                                                   jobject buffer, jint position, jint length) {
     (void) cls;
-    char *base = (*env)->GetDirectBufferAddress(env, buffer);
+    char *base = direct_address(env, buffer);
     if (base == NULL) {
         return -EFAULT;
     }
-    jobject session = acquire_session(env, buffer);
-    if ((*env)->ExceptionCheck(env)) {
+    jobject session;
+    if (acquire_session(env, buffer, &session)) {
         return SESSION_FAILED;
     }
     ssize_t r = read(fd, base + position, (size_t) length);
@@ -110,12 +141,12 @@ JNIEXPORT jint JNICALL Java_io_jmux_FdSys_readBuffer0(JNIEnv *env, jclass cls, j
 JNIEXPORT jint JNICALL Java_io_jmux_FdSys_writeBuffer0(JNIEnv *env, jclass cls, jint fd,
                                                    jobject buffer, jint position, jint length) {
     (void) cls;
-    char *base = (*env)->GetDirectBufferAddress(env, buffer);
+    char *base = direct_address(env, buffer);
     if (base == NULL) {
         return -EFAULT;
     }
-    jobject session = acquire_session(env, buffer);
-    if ((*env)->ExceptionCheck(env)) {
+    jobject session;
+    if (acquire_session(env, buffer, &session)) {
         return SESSION_FAILED;
     }
     ssize_t r = write(fd, base + position, (size_t) length);

@@ -3,6 +3,7 @@ package io.jmux.examples;
 import io.jmux.Errno;
 import io.jmux.ErrnoException;
 import io.jmux.Fd;
+import java.nio.ByteBuffer;
 
 /**
  * A connection of a server told of readiness <em>changes</em> (epoll-et, sigio,
@@ -25,16 +26,20 @@ class EdgeConn {
 
     /**
      * Reads and echoes until EAGAIN, end of stream, or a full output queue; what
-     * {@code write} does not take stays queued for the next report of room.
+     * {@code write} does not take stays queued for the next report of room. {@code buf} is
+     * a direct buffer, shared by all connections: the kernel reads into it and writes from
+     * it with no copy through the Java heap (a heap array would be staged through native
+     * memory on every call, the EAGAIN read included).
      */
-    final void readUntilEagain(byte[] buf) throws ErrnoException {
+    final void readUntilEagain(ByteBuffer buf) throws ErrnoException {
         unread = false;
         while (!eof) {
             if (out.isFull()) {
                 unread = true; // remember: nothing will remind us
                 return;
             }
-            int n = Fd.read(fd, buf, 0, buf.length);
+            buf.clear();
+            int n = Fd.read(fd, buf);
             if (Errno.isWouldBlock(n)) {
                 return; // drained: the next arrival is a new report
             }
@@ -43,7 +48,8 @@ class EdgeConn {
                 return;
             }
             echoed += n;
-            out.send(fd, buf, 0, n);
+            buf.flip();
+            out.send(fd, buf);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.jmux.Epoll;
 import io.jmux.EpollEvents;
 import io.jmux.ErrnoException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -62,7 +63,7 @@ final class EpollEtEcho {
         Net.announce(listener);
         Acceptor acceptor = new Acceptor(listener, log);
         epoll.add(listener, Epoll.EPOLLIN | Epoll.EPOLLET); // an edge per new connection: accept them all
-        byte[] buf = new byte[16384];
+        ByteBuffer buf = ByteBuffer.allocateDirect(16384); // see EdgeConn#readUntilEagain
         while (true) {
             // Rule 4: after EMFILE no edge will come for the connections already queued,
             // so the wait ends when the back-off does, and we accept again unasked.
@@ -101,7 +102,7 @@ final class EpollEtEcho {
         }
     }
 
-    private void onEdge(Conn c, int events, byte[] buf) {
+    private void onEdge(Conn c, int events, ByteBuffer buf) {
         try {
             if ((events & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
                 c.out.flush(c.fd); // rule 2: room again, write until EAGAIN

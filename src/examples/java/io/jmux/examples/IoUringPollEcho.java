@@ -5,6 +5,7 @@ import io.jmux.ErrnoException;
 import io.jmux.IoUring;
 import io.jmux.Poll;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -76,7 +77,7 @@ final class IoUringPollEcho {
     private final ConnLog log;
     private final IoUring ring;
     private final Acceptor acceptor;
-    private final byte[] buf = new byte[16384];
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(16384); // see EdgeConn#readUntilEagain
     private Conn[] byFd = new Conn[1024];
     private int generations;
 

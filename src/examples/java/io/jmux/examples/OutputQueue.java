@@ -3,6 +3,7 @@ package io.jmux.examples;
 import io.jmux.ErrnoException;
 import io.jmux.Errno;
 import io.jmux.Fd;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,10 +70,23 @@ final class OutputQueue {
         if (len > 0) {
             byte[] chunk = new byte[len];
             System.arraycopy(b, off, chunk, 0, len);
-            chunks.addLast(chunk);
-            size += len;
-            QUEUED.addAndGet(len);
+            enqueue(chunk);
         }
+    }
+
+    /** Queues a copy of {@code b}'s remaining bytes and consumes them. */
+    void add(ByteBuffer b) {
+        if (b.hasRemaining()) {
+            byte[] chunk = new byte[b.remaining()];
+            b.get(chunk);
+            enqueue(chunk);
+        }
+    }
+
+    private void enqueue(byte[] chunk) {
+        chunks.addLast(chunk);
+        size += chunk.length;
+        QUEUED.addAndGet(chunk.length);
     }
 
     /**
@@ -90,6 +104,22 @@ final class OutputQueue {
         int written = Errno.isWouldBlock(n) ? 0 : n;
         add(b, off + written, len - written);
         return written;
+    }
+
+    /**
+     * {@link #send(int, byte[], int, int)} from {@code b}'s remaining bytes (a direct buffer
+     * goes to the kernel with no copy), consuming them all: written or queued.
+     *
+     * @return bytes written by this call
+     */
+    int send(int fd, ByteBuffer b) throws ErrnoException {
+        if (!isEmpty()) {
+            add(b); // keep the order: older bytes go first
+            return flush(fd);
+        }
+        int n = Fd.write(fd, b); // advances the position past what the kernel took
+        add(b);
+        return Errno.isWouldBlock(n) ? 0 : n;
     }
 
     /**

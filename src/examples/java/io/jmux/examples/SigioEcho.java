@@ -8,6 +8,7 @@ import io.jmux.SigSet;
 import io.jmux.SignalFd;
 import io.jmux.SignalFdInfos;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -224,7 +225,7 @@ final class SigioEcho {
         }
     }
 
-    private final byte[] buf = new byte[16384];
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(16384); // see EdgeConn#readUntilEagain
 
     /** close() also ends the fd's O_ASYNC registration; queued siginfos for it stay (rule 6). */
     private void close(Conn c, String why) {
