@@ -4,6 +4,7 @@ import io.jmux.Errno;
 import io.jmux.ErrnoException;
 import io.jmux.IoUring;
 import io.jmux.IoUringBufRing;
+import io.jmux.Sockets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -47,7 +48,10 @@ import java.util.Arrays;
  *   <li>a connection whose recv ended with ENOBUFS waits in a queue, and is armed again
  *       when buffers come back (at most one connection per free buffer).
  * </ul>
- * A cancel is not instant: buffers the kernel filled before it took effect still arrive
+ * A cancel is not instant: buffers the kernel filled before it took effect still arrive,
+ * up to what the socket held, which a fixed {@code SO_RCVBUF} of {@value #RCVBUF} bytes
+ * bounds (autotuned, it grows to megabytes: one wake-up of a peer that pushed 8 MiB took
+ * hundreds of buffers, and 100 such peers left none for anyone else)
  * (with {@code IORING_SETUP_DEFER_TASKRUN} the kernel receives only while this thread is
  * in {@code io_uring_enter}, and the cancel is submitted before that work runs, so the
  * overshoot is what one wait delivered). It takes nothing beyond the ring.
@@ -77,6 +81,8 @@ final class ProactorEcho {
     static final int MAX_HELD = 8;
     static final int RESUME_HELD = 2;
     static final int RESERVE = BUFFERS / 4;
+    /** SO_RCVBUF of each connection (the kernel doubles it): a few buffers per wake-up at most. */
+    static final int RCVBUF = 32 * 1024;
     static final long BACKOFF_MILLIS = Acceptor.BACKOFF_MILLIS;
     private static final int BGID = 1;
 
@@ -361,6 +367,14 @@ final class ProactorEcho {
             Net.noDelay(fd);
         } catch (ErrnoException e) {
             log.note("setsockopt(TCP_NODELAY) on fd " + fd + ": " + e.getMessage());
+        }
+        try {
+            // One wake-up of a multishot recv takes all the socket holds, a buffer per 16 KiB,
+            // before a cancel can land: a fixed receive buffer (no autotuning to megabytes)
+            // bounds that burst, so peers that push and never read cannot drain the ring.
+            Sockets.setsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVBUF, RCVBUF);
+        } catch (ErrnoException e) {
+            log.note("setsockopt(SO_RCVBUF) on fd " + fd + ": " + e.getMessage());
         }
         Conn c = newSlot();
         c.fd = fd;
