@@ -55,16 +55,8 @@ class FdLimitTest {
             Sockets.listen(listener, 4);
             int client = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
             Sockets.connect(client, Sockets.getsockname(listener));
-            List<Integer> held = new ArrayList<>(List.of(listener, client));
-            try {
-                while (true) {
-                    held.add(EventFd.eventfd(0, EventFd.EFD_CLOEXEC));
-                }
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EMFILE) {
-                    throw e;
-                }
-            }
+            held.add(listener);
+            held.add(client);
             run(true);
             attempt(true, "accept4", () -> new int[] {Sockets.accept4(listener, Sockets.SOCK_CLOEXEC)});
             for (int fd : held) {
@@ -91,7 +83,30 @@ class FdLimitTest {
             int[] run() throws ErrnoException;
         }
 
+        /** Every fd this child made, to close at the end. */
+        private static final List<Integer> held = new ArrayList<>();
+
+        /**
+         * Takes every free slot. Done before each call, not once: the JVM itself may close an
+         * fd at any moment (a cleaner, a compiler thread), and one free slot would let the
+         * next call succeed.
+         */
+        private static void fill() throws ErrnoException {
+            try {
+                while (true) {
+                    held.add(EventFd.eventfd(0, EventFd.EFD_CLOEXEC));
+                }
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EMFILE) {
+                    throw e;
+                }
+            }
+        }
+
         private static void attempt(boolean print, String syscall, Call call) throws ErrnoException {
+            if (print) {
+                fill();
+            }
             try {
                 for (int fd : call.run()) {
                     Fd.close(fd);
