@@ -181,27 +181,9 @@ final class ProactorEcho {
             throw new IOException("the proactor needs io_uring: " + IoUring.unavailabilityCause());
         }
         int listener = Net.listen(host, port, true);
-        try (IoUring ring = setup()) {
+        try (IoUring ring = Rings.setup(SQ_ENTRIES, CQ_ENTRIES)) {
             IoUringBufRing buffers = ring.registerBufRing(BUFFERS, BUFFER_SIZE, BGID);
             new ProactorEcho(ring, buffers, listener, log).serve();
-        }
-    }
-
-    /**
-     * CQSIZE for the large CQ, and SINGLE_ISSUER|DEFER_TASKRUN (Linux 6.1) where the kernel
-     * takes them: completion work then runs only inside this thread's io_uring_enter, so a
-     * cancel submitted there is seen before more data is received for the request it
-     * cancels. An older kernel answers EINVAL: set the ring up without them.
-     */
-    private static IoUring setup() throws ErrnoException {
-        int deferred = IoUring.IORING_SETUP_SINGLE_ISSUER | IoUring.IORING_SETUP_DEFER_TASKRUN;
-        try {
-            return IoUring.setup(SQ_ENTRIES, IoUring.IORING_SETUP_CQSIZE | deferred, CQ_ENTRIES, 0, 0, 0);
-        } catch (ErrnoException e) {
-            if (e.errno() != Errno.EINVAL) {
-                throw e;
-            }
-            return IoUring.setup(SQ_ENTRIES, IoUring.IORING_SETUP_CQSIZE, CQ_ENTRIES, 0, 0, 0);
         }
     }
 
