@@ -35,22 +35,50 @@ static jmethodID session_method, acquire_method, release_method;
  * session() call is an upcall into Java (~90 ns on JDK 25), so it is made only for
  * buffers that a segment backs. */
 static jfieldID segment_field;
-static int session_state; /* 0: not looked up, 1: available, 2: absent */
+/* java.nio.Buffer.address, the memory of a buffer Java has checked is direct (Fd tests
+ * isDirect() first). GetDirectBufferAddress reads the same field after an IsInstanceOf
+ * check that costs about as much as the rest of the call's user-space work; it stays the
+ * fallback where the field is missing. */
+static jfieldID address_field;
 
-static void look_up_session(JNIEnv *env) {
-    jclass buffer = (*env)->FindClass(env, "java/nio/Buffer");
-    jclass impl = (*env)->FindClass(env, "jdk/internal/foreign/MemorySessionImpl");
-    if (buffer != NULL && impl != NULL) {
-        session_method = (*env)->GetMethodID(env, buffer, "session",
-                                             "()Ljdk/internal/foreign/MemorySessionImpl;");
-        acquire_method = (*env)->GetMethodID(env, impl, "acquire0", "()V");
-        release_method = (*env)->GetMethodID(env, impl, "release0", "()V");
-        segment_field = (*env)->GetFieldID(env, buffer, "segment", "Ljava/lang/foreign/MemorySegment;");
-    }
+/* A member the running JDK may lack: NULL, with the lookup's exception cleared. */
+static jmethodID method_or_null(JNIEnv *env, jclass cls, const char *name, const char *sig) {
+    jmethodID m = cls == NULL ? NULL : (*env)->GetMethodID(env, cls, name, sig);
     if ((*env)->ExceptionCheck(env)) {
         (*env)->ExceptionClear(env);
     }
-    session_state = session_method && acquire_method && release_method ? 1 : 2;
+    return m;
+}
+
+static jfieldID field_or_null(JNIEnv *env, jclass cls, const char *name, const char *sig) {
+    jfieldID f = cls == NULL ? NULL : (*env)->GetFieldID(env, cls, name, sig);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+    }
+    return f;
+}
+
+static jclass class_or_null(JNIEnv *env, const char *name) {
+    jclass c = (*env)->FindClass(env, name);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+    }
+    return c;
+}
+
+/* Called once from JNI_OnLoad, before any read or write can run: the IDs are written
+ * before another thread can read them, so no lazy look-up races on a weakly ordered CPU. */
+void jmux_fd_on_load(JNIEnv *env) {
+    jclass buffer = class_or_null(env, "java/nio/Buffer");
+    jclass impl = class_or_null(env, "jdk/internal/foreign/MemorySessionImpl");
+    address_field = field_or_null(env, buffer, "address", "J");
+    session_method = method_or_null(env, buffer, "session", "()Ljdk/internal/foreign/MemorySessionImpl;");
+    segment_field = field_or_null(env, buffer, "segment", "Ljava/lang/foreign/MemorySegment;");
+    acquire_method = method_or_null(env, impl, "acquire0", "()V");
+    release_method = method_or_null(env, impl, "release0", "()V");
+    if (session_method == NULL || acquire_method == NULL || release_method == NULL) {
+        session_method = NULL; /* JDK 17: there is nothing to acquire */
+    }
 }
 
 /* Acquires the buffer's session into *session (NULL if it has none); nonzero if
@@ -59,10 +87,7 @@ static void look_up_session(JNIEnv *env) {
  * ExceptionCheck, on the path every read and write of an allocateDirect buffer takes. */
 static int acquire_session(JNIEnv *env, jobject buffer, jobject *session) {
     *session = NULL;
-    if (session_state == 0) {
-        look_up_session(env);
-    }
-    if (session_state != 1) {
+    if (session_method == NULL) {
         return 0;
     }
     if (segment_field != NULL) {
@@ -93,25 +118,8 @@ static void release_session(JNIEnv *env, jobject session) {
     }
 }
 
-/*
- * The memory of a buffer Java has checked is direct (Fd tests isDirect() first):
- * java.nio.Buffer.address, read with a cached field ID. GetDirectBufferAddress reads
- * the same field, after an IsInstanceOf check that costs about as much as the rest
- * of the call's user-space work; it stays the fallback where the field is missing.
- */
-static jfieldID address_field;
-static int address_state; /* 0: not looked up, 1: field found, 2: absent */
-
 static char *direct_address(JNIEnv *env, jobject buffer) {
-    if (address_state == 0) {
-        jclass cls = (*env)->FindClass(env, "java/nio/Buffer");
-        address_field = cls != NULL ? (*env)->GetFieldID(env, cls, "address", "J") : NULL;
-        if ((*env)->ExceptionCheck(env)) {
-            (*env)->ExceptionClear(env);
-        }
-        address_state = address_field != NULL ? 1 : 2;
-    }
-    if (address_state == 1) {
+    if (address_field != NULL) {
         return (char *) (intptr_t) (*env)->GetLongField(env, buffer, address_field);
     }
     return (*env)->GetDirectBufferAddress(env, buffer);

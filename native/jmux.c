@@ -21,8 +21,12 @@
 #include <sys/socket.h>
 
 JNIEXPORT jint JNI_OnLoad(JavaVM *vm, void *reserved) {
-    (void) vm;
     (void) reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) {
+        return JNI_ERR;
+    }
+    jmux_fd_on_load(env);
     return JNI_VERSION_1_8;
 }
 

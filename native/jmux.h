@@ -21,4 +21,8 @@ static inline void *jmux_ptr(jlong address) {
     return (void *) (intptr_t) address;
 }
 
+/* fd.c: looks up the java.nio.Buffer members its direct-buffer calls use; once, from
+ * JNI_OnLoad. */
+void jmux_fd_on_load(JNIEnv *env);
+
 #endif
